@@ -1,0 +1,2 @@
+// Operand kinds of the dp-reg group (filled by its owner).
+export {};

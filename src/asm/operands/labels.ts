@@ -1,0 +1,52 @@
+// PC-relative targets. Printed as objdump prints them: the absolute address in
+// hex, then <symbol+offset> when the disassembler knows a symbol.
+import { defineKind, type OperandCtx } from '../operand.js';
+import { sext } from './common.js';
+
+function printAddr(a: bigint, ctx: OperandCtx): string {
+  const s = ctx.symbolize?.(a);
+  return a.toString(16) + (s ? ` <${s}>` : '');
+}
+
+function parseTarget(t: string, ctx: OperandCtx): bigint | undefined {
+  if (t.startsWith('#') || /^[xw](\d+|zr)$|^w?sp$/i.test(t)) return undefined;
+  if (ctx.firstPass) return ctx.pc;
+  return ctx.evaluate?.(t);
+}
+
+/** Branch/literal target: field * 4 bytes from the instruction, field signed. */
+defineKind<bigint>('Label', {
+  doc: 'PC-relative target, word offset in a signed field (b, bl, b.cond, cbz, tbz, ldr literal)',
+  arity: 1,
+  decode: ([imm], ctx) => ctx.pc + BigInt(sext(imm, ctx.widths![0]) * 4),
+  encode: (target, ctx) => {
+    const off = target - ctx.pc;
+    const bits = ctx.widths![0];
+    if (off & 3n) return undefined;
+    const w = off >> 2n;
+    if (w < -(1n << BigInt(bits - 1)) || w >= 1n << BigInt(bits - 1)) return undefined;
+    return [Number(BigInt.asUintN(bits, w))];
+  },
+  print: printAddr,
+  parse: parseTarget,
+});
+
+for (const page of [false, true]) {
+  const base = (pc: bigint) => (page ? pc & ~0xfffn : pc);
+  const scale = page ? 12n : 0n;
+  defineKind<bigint>(page ? 'AdrpLabel' : 'AdrLabel', {
+    doc: page ? 'ADRP target: 4 KiB page, ±4 GiB (immhi:immlo pages)' : 'ADR target: byte offset ±1 MiB (immhi:immlo)',
+    arity: 2,
+    decode: ([hi, lo], ctx) => BigInt.asUintN(64, base(ctx.pc) + (BigInt(sext((hi << 2) | lo, 21)) << scale)),
+    encode: (target, ctx) => {
+      const off = BigInt.asIntN(64, target - base(ctx.pc));
+      if (page && off & 0xfffn) return undefined;
+      const v = off >> scale;
+      if (v < -(1n << 20n) || v >= 1n << 20n) return undefined;
+      const u = Number(BigInt.asUintN(21, v));
+      return [u >>> 2, u & 3];
+    },
+    print: printAddr,
+    parse: parseTarget,
+  });
+}

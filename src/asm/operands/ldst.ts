@@ -1,0 +1,2 @@
+// Operand kinds of the ldst group (filled by its owner).
+export {};

@@ -1,0 +1,2 @@
+// Operand kinds of the system group (filled by its owner).
+export {};

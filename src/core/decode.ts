@@ -1,0 +1,19 @@
+// Binds the generated decoder and executor to a timing model: word →
+// executable closure + its cost in cycles. Unallocated words execute as
+// UNDEFINED (EC 0x00), they never stop the simulator.
+import { decodeId } from '../generated/decoder.js';
+import { FACTORIES, CLASS } from '../generated/executor.js';
+import type { Decoder, Exec } from './cpu.js';
+import { undefinedInstruction } from './exception.js';
+
+const undefinedExec: Exec = () => { throw undefinedInstruction(); };
+
+/** `classCost` maps a timing class (alu, load, …) to cycles. */
+export function makeDecoder(classCost: Record<string, number>): Decoder {
+  const cost = CLASS.map((k) => classCost[k] ?? 1);
+  return (w) => {
+    const id = decodeId(w);
+    if (id < 0) return { exec: undefinedExec, cost: 0 };
+    return { exec: FACTORIES[id](w), cost: cost[id] };
+  };
+}

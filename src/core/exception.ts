@@ -1,0 +1,50 @@
+// Architectural exceptions raised while executing an instruction. The core
+// throws one; whoever owns exception entry (the user-mode runtime, or the
+// machine's vector logic) catches it at the run loop. EC values are the
+// ESR_ELx.EC encodings.
+export const EC = {
+  UNKNOWN: 0x00,
+  WFX: 0x01,
+  SVC64: 0x15,
+  HVC64: 0x16,
+  SMC64: 0x17,
+  SYS64: 0x18,
+  IABT_LOWER: 0x20,
+  IABT_SAME: 0x21,
+  PC_ALIGN: 0x22,
+  DABT_LOWER: 0x24,
+  DABT_SAME: 0x25,
+  SP_ALIGN: 0x26,
+  BRK64: 0x3c,
+} as const;
+
+export const EC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EC).map(([k, v]) => [v, k]));
+
+export class ArchException extends Error {
+  /**
+   * @param ec ESR EC
+   * @param iss ESR ISS (25 bits)
+   * @param targetEl the EL the exception is taken to, when the rule that raised it decided (traps to EL2); -1 = default routing
+   * @param far faulting virtual address, when the exception sets FAR
+   */
+  constructor(
+    readonly ec: number,
+    readonly iss: number,
+    readonly targetEl = -1,
+    readonly far?: bigint,
+    readonly ipa?: bigint,
+  ) {
+    super(`${EC_NAMES[ec] ?? 'EC'} (EC 0x${ec.toString(16).padStart(2, '0')}, ISS 0x${iss.toString(16)})`);
+  }
+}
+
+/** An UNDEFINED instruction or access: EC 0x00. */
+export function undefinedInstruction(): ArchException {
+  return new ArchException(EC.UNKNOWN, 0);
+}
+
+/**
+ * The simulator itself cannot go on (a limit reached, a guest that is stuck).
+ * Distinct from ArchException, which the guest can handle.
+ */
+export class SimStop extends Error {}

@@ -1,0 +1,1 @@
+export function generateSysregs(): string { return "// placeholder until the sysreg generator lands\nexport {};\n"; }

@@ -1,0 +1,58 @@
+// JSON Schema validation of a spec file, with each schema error mapped back
+// to the YAML node it is about. The schemas in spec/schema are the one
+// statement of each file's structure; editors use the same files.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Node } from 'yaml';
+import type { SpecSource } from './source.js';
+
+export const SPEC_DIR = new URL('../../spec/', import.meta.url).pathname;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(schema: string): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(JSON.parse(readFileSync(join(SPEC_DIR, 'schema', schema), 'utf8')));
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': return `unknown key '${String(p.additionalProperty)}'`;
+    case 'required': return `missing key '${String(p.missingProperty)}'`;
+    case 'enum': return `${e.message}: ${(p.allowedValues as unknown[]).join(', ')}`;
+    default: return e.message ?? e.keyword;
+  }
+}
+
+/** Validates the whole file against `schema` (a file name in spec/schema); returns false on errors, which go to src.errors. */
+export function validateAgainst(src: SpecSource, schema: string): boolean {
+  const v = validator(schema);
+  if (v(src.doc.toJS())) return true;
+  // oneOf/anyOf produce a cascade of sub-errors; the most specific (deepest) ones say what is wrong.
+  const errs = (v.errors ?? []).filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  const seen = new Set<string>();
+  for (const e of errs) {
+    const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const keyPath = path.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    let node = src.doc.getIn(keyPath, true) as Node | undefined;
+    if (e.keyword === 'additionalProperties') {
+      // point at the offending key, not the map holding it
+      const m = src.doc.getIn(keyPath, true) as { items?: { key: Node }[] } | undefined;
+      const key = m?.items?.find((it) => (it.key as { value?: unknown }).value === (e.params as { additionalProperty: string }).additionalProperty);
+      node = key?.key ?? node;
+    }
+    const msg = `${path.length ? path.join('.') + ': ' : ''}${describe(e)}`;
+    const err = src.error(node ?? src.root, msg);
+    if (seen.has(err.message)) continue;
+    seen.add(err.message);
+    src.errors.push(err);
+  }
+  return false;
+}
