@@ -8,13 +8,13 @@ import type { OperandCtx } from './operand.js';
 import { fieldsOf, widthOf } from './fields.js';
 
 /** `mnemonic\toperands` for the word at address pc (objdump's text after the hex word). */
-export function disassemble(w: number, pc = 0n, symbolize?: (a: bigint) => string | undefined): string {
+export function disassemble(w: number, pc = 0n, symbolize?: (a: bigint) => string | undefined, targetText?: (a: bigint) => string): string {
   const id = decodeId(w >>> 0);
   const undef = `.inst\t0x${(w >>> 0).toString(16).padStart(8, '0')} ; undefined`;
   if (id < 0) return undef;
   const info = INSNS[id];
   const f = fieldsOf(info, w);
-  const ctx: OperandCtx = { pc, symbolize };
+  const ctx: OperandCtx = { pc, symbolize, targetText };
   for (const form of info.forms) {
     if (!form.preferred || (form.when && !form.when(f))) continue;
     let text = '';

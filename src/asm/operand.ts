@@ -14,6 +14,8 @@ export interface OperandCtx {
   literal?(value: bigint, size: 4 | 8): bigint;
   /** Widths of the fields passed to the current operand (0 for literal arguments); set by the engine. */
   widths?: number[];
+  /** Disassembler: how to print a PC-relative target instead of objdump's bare hex address. */
+  targetText?(addr: bigint): string;
   /** Disassembler: name for an address, e.g. "_start+0x8". */
   symbolize?(addr: bigint): string | undefined;
 }

@@ -2,10 +2,11 @@
 // the decoded-instruction cache and the run loop. Instruction semantics are
 // generated from spec/isa into src/generated/executor.ts and use only the
 // methods here.
-import { ArchException, EC, SimStop } from './exception.js';
+import { ArchException, EC } from './exception.js';
 import { Access, PAGE_SIZE, type AddressSpace, type Page } from './memory.js';
 import { REG_SLOTS, SP, T0, T1, T2, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
+import { sysResetValues } from '../generated/sysregs.js';
 
 export type Exec = (c: Cpu) => void;
 /** Turns an instruction word into its executable form and its cost in cycles. */
@@ -28,7 +29,7 @@ export class Cpu implements SysCtx {
   cycles = 0;
   /** Exclusive monitor: the reserved address, NaN when open. */
   exclusive = NaN;
-  sys: BigUint64Array = new BigUint64Array(0);
+  sys: BigUint64Array = sysResetValues();
 
   private readonly tags = [new Float64Array(HOST_TLB).fill(NaN), new Float64Array(HOST_TLB).fill(NaN), new Float64Array(HOST_TLB).fill(NaN)];
   private readonly pages: (Page | undefined)[][] = [new Array(HOST_TLB), new Array(HOST_TLB), new Array(HOST_TLB)];
@@ -121,10 +122,28 @@ export class Cpu implements SysCtx {
     if (s >= -(2n ** 53n) && s < 2n ** 53n) return Number(s);
     throw new ArchException(this.el === 0 ? EC.DABT_LOWER : EC.DABT_SAME, 0b000100 /* translation fault, level 0 */, -1, BigInt.asUintN(64, v));
   }
-  /** PC-relative address. */
-  rel(off: number): number { return this.pc + off; }
-  /** Branch target from a register value; a misaligned target faults when it is fetched. */
-  branchTo(v: bigint): void { this.npc = this.addr(v); }
+  /** Writes an address Number (exact, |a| < 2^53) into slot s as its 64-bit value, without a BigInt. */
+  setAddr(s: number, a: number): void {
+    this.u32[2 * s] = a >>> 0;
+    this.i32[2 * s + 1] = Math.floor(a / TWO32);
+  }
+  /** Branches to the address held in slot s. */
+  jump(s: number): void {
+    const hi = this.i32[2 * s + 1];
+    if (hi >= -0x200000 && hi < 0x200000) this.npc = hi * TWO32 + this.u32[2 * s];
+    else this.branchTo(this.r[s]);
+  }
+  /**
+   * Branches to a 64-bit target. One no Number can hold exactly (beyond ±2^53, never a
+   * canonical address) becomes NaN, and the fetch from it takes the instruction abort.
+   */
+  branchTo(v: bigint): void {
+    const s = BigInt.asIntN(64, v);
+    if (s >= -(2n ** 53n) && s < 2n ** 53n) { this.npc = Number(s); return; }
+    this.npc = NaN;
+    this.wildTarget = BigInt.asUintN(64, v);
+  }
+  private wildTarget = 0n;
 
   // --- memory ---
   page(a: number, access: Access): Page {
@@ -233,7 +252,7 @@ export class Cpu implements SysCtx {
   // --- execution ---
   /** Runs until `limit` instructions have retired; architectural exceptions go to `onException`. */
   run(limit: number, onException: (e: ArchException) => void): void {
-    while (this.instructions < limit) {
+    while (this.instructions < limit && !this.stopped) {
       try {
         this.runInner(limit);
       } catch (e) {
@@ -249,7 +268,7 @@ export class Cpu implements SysCtx {
     while (this.instructions < limit && !this.stopped) {
       const pc = this.pc;
       const vpn = Math.floor(pc / PAGE_SIZE);
-      if (vpn !== this.fetchVpn) this.enterPage(pc, vpn);
+      if (vpn !== this.fetchVpn || (pc & 3) !== 0) this.enterPage(pc, vpn);
       const p = this.fetchPage!;
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
       let fn = p.decoded![idx];
@@ -260,10 +279,10 @@ export class Cpu implements SysCtx {
       this.instructions++;
       this.pc = this.npc;
     }
-    if (this.stopped) throw new SimStop('stopped');
   }
   private enterPage(pc: number, vpn: number): void {
-    if (pc % 4 !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
+    if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
+    if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
     const p = this.space.lookup(vpn, Access.Fetch, pc);
     if (!p.decoded) { p.decoded = new Array(PAGE_SIZE / 4); p.cost = new Uint16Array(PAGE_SIZE / 4); }
     // Pages with code lose their write-cache entries so that stores to them invalidate the decoded code.
@@ -282,9 +301,6 @@ export class Cpu implements SysCtx {
   wordAt(a: number): number | undefined {
     try { return Number(this.read(a, 4)); } catch { return undefined; }
   }
-  /** A register operand as the exec API names it. */
-  x(n: number): bigint { return this.r[n === 31 ? 31 : n]; }
-  setX(n: number, v: bigint): void { if (n !== 31) this.r[n] = v; }
   get sp(): bigint { return this.r[SP]; }
   set sp(v: bigint) { this.r[SP] = v; }
 }

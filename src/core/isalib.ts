@@ -2,7 +2,7 @@
 // the exec snippets of several encoding groups use. Anything used by one group
 // only belongs in that group's `prelude`.
 export { ArchException, EC, undefinedInstruction } from './exception.js';
-export { rz, wz, rs, SP, ZR, MASK32 } from './regs.js';
+export { rz, wz, rs, SP, ZR, T3, MASK32 } from './regs.js';
 export { Access } from './memory.js';
 
 /** Sign-extends the low `bits` bits of a Number field. */

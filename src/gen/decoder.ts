@@ -24,7 +24,7 @@ export function emitDecoder(cands: Candidate[], indent = '  '): string {
 function leaf(cands: Candidate[], ind: string): string {
   let s = '';
   for (const c of cands) {
-    const test = `(w & 0x${c.mask.toString(16)}) === 0x${c.value.toString(16)}`;
+    const test = `(w & 0x${c.mask.toString(16)}) === ${c.value | 0}`; // & yields a signed int32
     s += c.guard ? `${ind}if (${test} && !(${c.guard})) return ${c.id};\n` : `${ind}if (${test}) return ${c.id};\n`;
   }
   return s + `${ind}return -1;\n`;

@@ -29,7 +29,7 @@ export class SpecSource {
     this.doc = parseDocument(text ?? readFileSync(path, 'utf8'), { lineCounter: this.lines, keepSourceTokens: false });
     for (const e of this.doc.errors) {
       const p = this.lines.linePos(e.pos[0]);
-      this.errors.push(new SpecError(this.file, p.line, p.col, `YAML: ${e.message.split('\n')[0]}`));
+      this.errors.push(new SpecError(this.file, p.line, p.col, `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`));
     }
   }
   readonly file: string;

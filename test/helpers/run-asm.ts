@@ -43,7 +43,7 @@ export function runAsm(lines: string[], init: Record<number, bigint> = {}, setup
   const end = CODE + 4 * words.length;
   // Step one instruction at a time so running off the end is noticed.
   while (cpu.pc !== end && cpu.instructions < 100000 && !exception) {
-    cpu.run(cpu.instructions + 1, (e) => { exception = e; });
+    cpu.run(cpu.instructions + 1, (e) => { exception = e; cpu.stopped = true; });
   }
   return { cpu, space, exception };
 }

@@ -35,13 +35,14 @@ export function gnuAssemble(lines: string[]): (number | undefined)[] {
   return withDir((d) => {
     const bad = new Set<number>();
     for (let attempt = 0; attempt < 50; attempt++) {
-      const src = lines.map((l, i) => (bad.has(i) ? 'nop' : l)).join('\n') + '\n';
+      // a label at address 0: targets are written `base + 0x…`, which GNU as resolves PC-relatively
+      const src = 'base:\n' + lines.map((l, i) => (bad.has(i) ? 'nop' : l)).join('\n') + '\n';
       writeFileSync(join(d, 'a.s'), src);
       try {
         execFileSync(AS, ['-o', join(d, 'a.o'), join(d, 'a.s')], { stdio: ['ignore', 'ignore', 'pipe'] });
       } catch (e) {
         const err = String((e as { stderr?: Buffer }).stderr ?? '');
-        const lineNos = [...err.matchAll(/a\.s:(\d+): Error/g)].map((m) => Number(m[1]) - 1);
+        const lineNos = [...err.matchAll(/a\.s:(\d+): Error/g)].map((m) => Number(m[1]) - 2);
         if (!lineNos.length) throw e;
         lineNos.forEach((n) => bad.add(n));
         continue;

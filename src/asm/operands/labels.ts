@@ -4,6 +4,7 @@ import { defineKind, type OperandCtx } from '../operand.js';
 import { sext } from './common.js';
 
 function printAddr(a: bigint, ctx: OperandCtx): string {
+  if (ctx.targetText) return ctx.targetText(a);
   const s = ctx.symbolize?.(a);
   return a.toString(16) + (s ? ` <${s}>` : '');
 }
@@ -18,9 +19,9 @@ function parseTarget(t: string, ctx: OperandCtx): bigint | undefined {
 defineKind<bigint>('Label', {
   doc: 'PC-relative target, word offset in a signed field (b, bl, b.cond, cbz, tbz, ldr literal)',
   arity: 1,
-  decode: ([imm], ctx) => ctx.pc + BigInt(sext(imm, ctx.widths![0]) * 4),
+  decode: ([imm], ctx) => BigInt.asUintN(64, ctx.pc + BigInt(sext(imm, ctx.widths![0]) * 4)),
   encode: (target, ctx) => {
-    const off = target - ctx.pc;
+    const off = BigInt.asIntN(64, target - ctx.pc);
     const bits = ctx.widths![0];
     if (off & 3n) return undefined;
     const w = off >> 2n;
@@ -39,8 +40,8 @@ for (const page of [false, true]) {
     arity: 2,
     decode: ([hi, lo], ctx) => BigInt.asUintN(64, base(ctx.pc) + (BigInt(sext((hi << 2) | lo, 21)) << scale)),
     encode: (target, ctx) => {
-      const off = BigInt.asIntN(64, target - base(ctx.pc));
-      if (page && off & 0xfffn) return undefined;
+      // ADRP: the page of the target relative to the page of the instruction, as GNU as computes it
+      const off = BigInt.asIntN(64, (page ? target & ~0xfffn : target) - base(ctx.pc));
       const v = off >> scale;
       if (v < -(1n << 20n) || v >= 1n << 20n) return undefined;
       const u = Number(BigInt.asUintN(21, v));

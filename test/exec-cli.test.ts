@@ -1,0 +1,133 @@
+// `el2sim exec`, `asm`, `disasm` and `spec list` end to end through the CLI
+// entry point: exit statuses, guest output untouched on stdout, el2sim's own
+// messages on stderr, stats, and clear errors for bad input.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'el2sim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function el2sim(...args: string[]) {
+  const r = spawnSync('node', ['bin/el2sim.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function program(name: string, body: string): string {
+  const src = join(dir, `${name}.S`);
+  writeFileSync(src, `.text\n.global _start\n_start:\n${body}\n`);
+  const elf = join(dir, name);
+  const r = el2sim('asm', src, '-o', elf);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return elf;
+}
+
+const EXIT = (code: number) => `    mov x0, #${code}\n    mov x8, #93\n    svc #0`;
+
+describe('el2sim exec', () => {
+  it('passes guest output through and returns the guest exit status', () => {
+    const r = el2sim('exec', program('hello', `    mov x0, #1\n    adr x1, msg\n    mov x2, #6\n    mov x8, #64\n    svc #0\n${EXIT(3)}\nmsg: .ascii "hi\\tyo\\n"`));
+    expect(r.stdout).toBe('hi\tyo\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(3);
+  });
+
+  it('lays out argc and argv as Linux does', () => {
+    // print argv[2] (a NUL-terminated string of known length 5) and exit with argc
+    const elf = program('args', `    ldr x9, [sp]\n    ldr x1, [sp, #24]\n    mov x0, #1\n    mov x2, #5\n    mov x8, #64\n    svc #0\n    mov x0, x9\n    mov x8, #93\n    svc #0`);
+    const r = el2sim('exec', elf, 'one', 'two--', '--max-insns');
+    expect(r.stdout).toBe('two--');
+    expect(r.status).toBe(4);
+  });
+
+  it('reports an unsupported syscall by number and name and exits non-zero', () => {
+    const r = el2sim('exec', program('openat', `    mov x8, #56\n    svc #0\n${EXIT(0)}`));
+    expect(r.stderr).toMatch(/unsupported syscall 56 \(openat\)/);
+    expect(r.status).toBe(125);
+  });
+
+  it('kills a guest that executes an unallocated word with SIGILL', () => {
+    const r = el2sim('exec', program('undef', `    .word 0x00000000\n${EXIT(0)}`));
+    expect(r.stderr).toMatch(/SIGILL: UNDEFINED instruction at pc=0x400000/);
+    expect(r.status).toBe(132);
+  });
+
+  it('kills a guest that loads from an unmapped address with SIGSEGV, naming the address', () => {
+    const r = el2sim('exec', program('segv', `    mov x1, #0x1000\n    ldr x0, [x1, #8]\n${EXIT(0)}`));
+    expect(r.stderr).toMatch(/SIGSEGV: data abort on read \(translation fault, level 3\) at pc=0x400004, far=0x1008/);
+    expect(r.status).toBe(139);
+  });
+
+  it('bounds a run with --max-insns and writes stats', () => {
+    const stats = join(dir, 'stats.json');
+    const r = el2sim('exec', '--max-insns', '1000', '--stats', stats, program('spin', '1:  b 1b'));
+    expect(r.status).toBe(124);
+    expect(r.stderr).toMatch(/instruction limit reached \(1000\)/);
+    const s = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(s.instructions).toBe(1000);
+    expect(s.cycles).toBe(1000); // one branch-class cycle each on cortex-a57
+    expect(s.exit).toEqual({ code: 124, reason: 'limit' });
+  });
+
+  it('honours --timing and --set in the cycle count', () => {
+    const stats = join(dir, 'stats2.json');
+    el2sim('exec', '--max-insns', '100', '--stats', stats, '--set', 'classes.branch=3', program('spin2', '1:  b 1b'));
+    expect(JSON.parse(readFileSync(stats, 'utf8')).cycles).toBe(300);
+    const bad = el2sim('exec', '--set', 'classes.nope=3', program('spin3', '1:  b 1b'));
+    expect(bad.stderr).toMatch(/no setting 'classes.nope'/);
+    expect(bad.status).toBe(2);
+  });
+
+  it('serves brk and anonymous mmap', () => {
+    const body = [
+      '    mov x0, #0', '    mov x8, #214', '    svc #0', // brk(0) -> current break
+      '    add x0, x0, #8192', '    mov x19, x0', '    mov x8, #214', '    svc #0', // grow by two pages
+      '    cmp x0, x19', '    b.ne 9f',
+      '    sub x1, x19, #16', '    mov x2, #42', '    str x2, [x1]', '    ldr x20, [x1]', // touch the new memory
+      '    mov x0, #0', '    mov x1, #65536', '    mov x2, #3', '    mov x3, #0x22', '    mov x4, #-1', '    mov x5, #0', '    mov x8, #222', '    svc #0',
+      '    mov x2, #7', '    mov x9, #65528', '    add x0, x0, x9', '    str x2, [x0]', '    ldr x2, [x0]', // last word of the mapping
+      '    add x0, x2, x20', '    mov x8, #93', '    svc #0',
+      '9:', EXIT(1),
+    ].join('\n');
+    expect(el2sim('exec', program('mem', body)).status).toBe(49);
+  });
+
+  it('rejects files that are not AArch64 executables with a clear message', () => {
+    const notElf = join(dir, 'not.elf');
+    writeFileSync(notElf, 'hello');
+    const r = el2sim('exec', notElf);
+    expect(r.stderr).toMatch(/^el2sim: .*not\.elf: /);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(r.status).toBe(1);
+    const truncated = join(dir, 'trunc.elf');
+    writeFileSync(truncated, readFileSync(join(dir, 'hello')).subarray(0, 100));
+    expect(el2sim('exec', truncated).status).toBe(1);
+    expect(el2sim('exec', join(dir, 'missing.elf')).stderr).toMatch(/cannot read .*missing\.elf: ENOENT/);
+  });
+});
+
+describe('el2sim asm / disasm / spec list', () => {
+  it('reports assembly errors as file:line:col', () => {
+    const src = join(dir, 'bad.S');
+    writeFileSync(src, '_start:\n    add x0, x1\n');
+    const r = el2sim('asm', src, '-o', join(dir, 'bad'));
+    expect(r.stderr).toMatch(/bad\.S:2:\d+: .*add/);
+    expect(r.status).toBe(1);
+  });
+
+  it('disassembles in objdump -d layout', () => {
+    const r = el2sim('disasm', program('dis', '    add x0, x1, x2\n    b _start'));
+    expect(r.stdout).toContain('0000000000400000 <_start>:\n  400000:\t8b020020 \tadd\tx0, x1, x2\n  400004:\t17ffffff \tb\t400000 <_start>\n');
+  });
+
+  it('lists the spec coverage', () => {
+    const r = el2sim('spec', 'list');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Instructions: \d+ encodings in \d+ groups/);
+    expect(r.stdout).toMatch(/ldxr/);
+    expect(r.stdout).toMatch(/TTBR0_EL1/);
+  });
+});
