@@ -15,9 +15,8 @@ const SIM_ITERS = Number(process.env.EL2SIM_BENCH_ITERS ?? 2_000_000);
 const QEMU_ITERS = SIM_ITERS * 50;
 const timing = loadTiming('cortex-a57');
 
-function simulate(iters: number): number {
-  const elf = readElf(buildWithIters('intloop', iters), 'intloop');
-  const r = runUser(elf, { argv: ['intloop'], timing, output: () => {} });
+function simulate(iters: number, bytes = buildWithIters('intloop', iters)): number {
+  const r = runUser(readElf(bytes, 'intloop'), { argv: ['intloop'], timing, output: () => {} });
   if (r.exitCode !== 0) throw new Error(`intloop failed: ${r.message}`);
   return r.instructions;
 }
@@ -33,8 +32,9 @@ writeFileSync(qemuElf, buildWithIters('intloop', QEMU_ITERS), { mode: 0o755 });
 const haveQemu = spawnSync('qemu-aarch64', ['--version']).status === 0;
 
 const bench = new Bench({ name: 'el2sim core speed', time: 0, iterations: 5, warmup: true, warmupIterations: 1 });
-bench.add(`el2sim exec intloop (${(simInsns / 1e6).toFixed(1)} M insns, cycle accounting on)`, () => { simulate(SIM_ITERS); });
-if (haveQemu) bench.add(`qemu-aarch64 intloop (${(qemuInsns / 1e6).toFixed(0)} M insns)`, () => { spawnSync(qemuElf); });
+const simElf = buildWithIters('intloop', SIM_ITERS);
+bench.add(`el2sim exec intloop (${(simInsns / 1e6).toFixed(1)} M insns, cycle accounting on)`, () => { simulate(SIM_ITERS, simElf); });
+if (haveQemu) bench.add(`qemu-aarch64 intloop (${(qemuInsns / 1e6).toFixed(0)} M insns)`, () => { spawnSync('qemu-aarch64', [qemuElf]); });
 await bench.run();
 rmSync(dir, { recursive: true, force: true });
 

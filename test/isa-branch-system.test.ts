@@ -87,9 +87,7 @@ describe('B, BL, BR, BLR, RET', () => {
     expect([cpu.r[0], cpu.r[1], cpu.r[30]]).toEqual([0n, 1n, 0x10004n]);
   });
 
-  // Skipped until Cpu checks alignment on every fetch: today only entering a new
-  // page does, so a misaligned target in the same page executes the word below it.
-  it.skip('BR to a misaligned address faults when it is fetched (PC alignment)', () => {
+  it('BR to a misaligned address faults when it is fetched (PC alignment)', () => {
     const { exception, cpu } = runAsm(['br x3', 'nop'], { 3: 0x10006n });
     expect(exception?.ec).toBe(EC.PC_ALIGN);
     expect(cpu.pc).toBe(0x10006);

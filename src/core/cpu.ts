@@ -4,13 +4,14 @@
 // methods here.
 import { ArchException, EC } from './exception.js';
 import { Access, PAGE_SIZE, type AddressSpace, type Page } from './memory.js';
-import { REG_SLOTS, SP, T0, T1, T2, MASK32 } from './regs.js';
+import { REG_SLOTS, SP, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
 import { sysResetValues } from '../generated/sysregs.js';
+import { Block, MAX_BLOCK, HOT_BLOCK } from './block.js';
 
 export type Exec = (c: Cpu) => void;
-/** Turns an instruction word into its executable form and its cost in cycles. */
-export type Decoder = (word: number) => { exec: Exec; cost: number };
+/** Turns an instruction word into its executable form, its cost in cycles, and whether a basic block ends with it. */
+export type Decoder = (word: number) => { exec: Exec; cost: number; endsBlock: boolean };
 
 const TWO32 = 4294967296;
 const HOST_TLB = 256;
@@ -31,61 +32,58 @@ export class Cpu implements SysCtx {
   exclusive = NaN;
   sys: BigUint64Array = sysResetValues();
 
-  private readonly tags = [new Float64Array(HOST_TLB).fill(NaN), new Float64Array(HOST_TLB).fill(NaN), new Float64Array(HOST_TLB).fill(NaN)];
-  private readonly pages: (Page | undefined)[][] = [new Array(HOST_TLB), new Array(HOST_TLB), new Array(HOST_TLB)];
   private fetchVpn = NaN;
   private fetchPage: Page | undefined;
 
   constructor(public space: AddressSpace, private readonly decoder: Decoder) {}
 
-  // --- registers (slots from core/regs.ts) ---
-  /** Value of slot `s` as a 64- or 32-bit operand. */
-  get(s: number, sf: number): bigint {
-    return sf ? this.r[s] : this.r[s] & MASK32;
-  }
-  /** Writes slot `s`; a 32-bit write zeroes the upper half. */
-  set(s: number, sf: number, v: bigint): void {
-    this.r[s] = sf ? v : v & MASK32;
-  }
-  /** Signed value of slot `s`. */
-  sget(s: number, sf: number): bigint {
-    return sf ? BigInt.asIntN(64, this.r[s]) : BigInt.asIntN(32, this.r[s]);
-  }
+  // --- flags (register slots from core/regs.ts) ---
+  // BigInt arithmetic stays in machine words only while values go from slots
+  // straight into slots; passing a BigInt through a call allocates. So the
+  // flag computations read the 32-bit halves of slots as Numbers.
 
-  /** a + b + cin, optionally setting NZCV, for 64 (sf=1) or 32 bits; returns the truncated result. */
-  addc(a: bigint, b: bigint, cin: number, sf: number, flags: number): bigint {
+  /**
+   * AddWithCarry(X[n], X[m] or NOT X[m] when sub, cin) at 64 (sf = 1) or 32 bits:
+   * the result into slot d, NZCV set.
+   */
+  adds(d: number, n: number, m: number, sub: number, cin: number, sf: number): void {
+    if (sf) this.adds64(d, n, m, sub, cin);
+    else this.adds32(d, n, sub ? ~this.i32[2 * m] : this.i32[2 * m], cin);
+  }
+  private adds64(d: number, n: number, m: number, sub: number, cin: number): void {
     const r = this.r, u = this.u32;
-    if (sf) {
-      r[T0] = a; r[T1] = b; r[T2] = cin ? a + b + 1n : a + b;
-      if (flags) {
-        const rh = u[2 * T2 + 1];
-        this.n = rh >>> 31;
-        this.z = (rh | u[2 * T2]) === 0 ? 1 : 0;
-        this.c = (cin ? r[T2] <= r[T0] : r[T2] < r[T0]) ? 1 : 0;
-        this.v = ((u[2 * T0 + 1] ^ rh) & (u[2 * T1 + 1] ^ rh)) >>> 31;
-      }
-      return r[T2];
+    const al = u[2 * n], ah = u[2 * n + 1], bl = u[2 * m], bh = u[2 * m + 1];
+    if (sub) r[d] = cin ? r[n] - r[m] : r[n] - r[m] - 1n;
+    else r[d] = cin ? r[n] + r[m] + 1n : r[n] + r[m];
+    const rl = u[2 * d], rh = u[2 * d + 1];
+    this.n = rh >>> 31;
+    this.z = (rl | rh) === 0 ? 1 : 0;
+    if (sub) {
+      // carry = no borrow: a > b, or a >= b with carry in
+      this.c = ah > bh || (ah === bh && (al > bl || (al === bl && cin === 1))) ? 1 : 0;
+      this.v = ((ah ^ bh) & (ah ^ rh)) >>> 31;
+    } else {
+      // carry out: result < a, or result <= a with carry in
+      this.c = rh < ah || (rh === ah && (rl < al || (rl === al && cin === 1))) ? 1 : 0;
+      this.v = ((ah ^ rh) & (bh ^ rh)) >>> 31;
     }
-    r[T0] = a; r[T1] = b;
-    const al = u[2 * T0], bl = u[2 * T1];
-    const sum = al + bl + cin;
-    const res = sum >>> 0;
-    if (flags) {
-      this.n = res >>> 31;
-      this.z = res === 0 ? 1 : 0;
-      this.c = sum > 0xffffffff ? 1 : 0;
-      this.v = ((al ^ res) & (bl ^ res)) >>> 31;
-    }
-    return BigInt(res);
   }
-
-  /** Sets N and Z from a result (C and V cleared), as the logical instructions do. */
-  nz(v: bigint, sf: number): void {
-    this.r[T0] = v;
-    const u = this.u32;
-    const top = sf ? u[2 * T0 + 1] : u[2 * T0];
-    this.n = top >>> 31;
-    this.z = (sf ? top | u[2 * T0] : top) === 0 ? 1 : 0;
+  /** 32-bit AddWithCarry of W[n] and b (an int32, already inverted for subtraction). */
+  private adds32(d: number, n: number, b: number, cin: number): void {
+    const u = this.i32, a = u[2 * n];
+    const r = (a + b + cin) | 0;
+    this.n = r >>> 31;
+    this.z = r === 0 ? 1 : 0;
+    this.c = (cin ? (r >>> 0) <= (a >>> 0) : (r >>> 0) < (a >>> 0)) ? 1 : 0;
+    this.v = ((a ^ r) & (b ^ r)) >>> 31;
+    u[2 * d] = r;
+    u[2 * d + 1] = 0;
+  }
+  /** N and Z from the 64- or 32-bit value in slot s, C and V cleared (flag-setting logical instructions). */
+  logicFlags(s: number, sf: number): void {
+    const u = this.u32, lo = u[2 * s], hi = sf ? u[2 * s + 1] : 0;
+    this.n = (sf ? hi : lo) >>> 31;
+    this.z = (lo | hi) === 0 ? 1 : 0;
     this.c = 0;
     this.v = 0;
   }
@@ -146,31 +144,48 @@ export class Cpu implements SysCtx {
   private wildTarget = 0n;
 
   // --- memory ---
-  page(a: number, access: Access): Page {
+  // The host-side TLB: per access kind, a direct-mapped table from virtual
+  // page number to the page the address space resolved it to.
+  private readonly rTag = new Float64Array(HOST_TLB).fill(NaN);
+  private readonly wTag = new Float64Array(HOST_TLB).fill(NaN);
+  private readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  private readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+
+  /** The page for a read at a. */
+  rpage(a: number): Page {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
-    if (this.tags[access][i] === vpn) return this.pages[access][i]!;
-    const p = this.space.lookup(vpn, access, a);
-    // A page holding decoded code is never write-cached, so stores to it come here and invalidate it.
-    if (access === Access.Write && p.decoded) this.invalidateCode(p);
-    else { this.tags[access][i] = vpn; this.pages[access][i] = p; }
+    if (this.rTag[i] === vpn) return this.rPage[i]!;
+    const p = this.space.lookup(vpn, Access.Read, a);
+    this.rTag[i] = vpn;
+    this.rPage[i] = p;
+    return p;
+  }
+  /** The page for a write at a. A page holding decoded code is never cached for writes, so stores to it come here and invalidate the code. */
+  wpage(a: number): Page {
+    const vpn = Math.floor(a / PAGE_SIZE);
+    const i = vpn & (HOST_TLB - 1);
+    if (this.wTag[i] === vpn) return this.wPage[i]!;
+    const p = this.space.lookup(vpn, Access.Write, a);
+    if (p.decoded) this.invalidateCode(p);
+    else { this.wTag[i] = vpn; this.wPage[i] = p; }
     return p;
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
   flushHostTlb(): void {
-    for (const t of this.tags) t.fill(NaN);
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
     this.fetchVpn = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;
-    p.cost = null;
     this.fetchVpn = NaN;
   }
 
   read(a: number, size: number): bigint {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.readSplit(a, size);
-    const v = this.page(a, Access.Read).view;
+    const v = this.rpage(a).view;
     switch (size) {
       case 1: return BigInt(v.getUint8(off));
       case 2: return BigInt(v.getUint16(off, true));
@@ -181,7 +196,7 @@ export class Cpu implements SysCtx {
   write(a: number, size: number, val: bigint): void {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.writeSplit(a, size, val);
-    const v = this.page(a, Access.Write).view;
+    const v = this.wpage(a).view;
     switch (size) {
       case 1: v.setUint8(off, Number(val & 0xffn)); break;
       case 2: v.setUint16(off, Number(val & 0xffffn), true); break;
@@ -192,18 +207,20 @@ export class Cpu implements SysCtx {
   /** Load into slot t: size bytes, zero-extended, or sign-extended to 32 or 64 bits (sx = 32 | 64). */
   load(t: number, a: number, size: number, sx: number): void {
     const off = a & (PAGE_SIZE - 1);
-    const u = this.u32;
     if (off + size > PAGE_SIZE) { this.loadValue(t, this.readSplit(a, size), size, sx); return; }
-    const v = this.page(a, Access.Read).view;
+    const v = this.rpage(a).view;
+    const u = this.u32;
+    if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
     let lo: number;
-    switch (size) {
-      case 8: u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return;
-      case 4: lo = v.getUint32(off, true); break;
-      case 2: lo = v.getUint16(off, true); break;
-      default: lo = v.getUint8(off);
+    if (sx === 0) {
+      lo = size === 4 ? v.getUint32(off, true) : size === 2 ? v.getUint16(off, true) : v.getUint8(off);
+      u[2 * t] = lo;
+      u[2 * t + 1] = 0;
+      return;
     }
-    if (sx) this.loadValue(t, BigInt(lo), size, sx);
-    else { u[2 * t] = lo; u[2 * t + 1] = 0; }
+    lo = size === 4 ? v.getInt32(off, true) : size === 2 ? v.getInt16(off, true) : v.getInt8(off);
+    u[2 * t] = lo;
+    this.i32[2 * t + 1] = sx === 64 ? lo >> 31 : 0;
   }
   private loadValue(t: number, v: bigint, size: number, sx: number): void {
     if (sx) v = BigInt.asIntN(size * 8, v);
@@ -213,14 +230,12 @@ export class Cpu implements SysCtx {
   store(t: number, a: number, size: number): void {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) { this.writeSplit(a, size, this.r[t]); return; }
-    const v = this.page(a, Access.Write).view;
+    const v = this.wpage(a).view;
     const u = this.u32;
-    switch (size) {
-      case 8: v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); break;
-      case 4: v.setUint32(off, u[2 * t], true); break;
-      case 2: v.setUint16(off, u[2 * t], true); break;
-      default: v.setUint8(off, u[2 * t]);
-    }
+    if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }
+    else if (size === 4) v.setUint32(off, u[2 * t], true);
+    else if (size === 2) v.setUint16(off, u[2 * t], true);
+    else v.setUint8(off, u[2 * t]);
   }
   private readSplit(a: number, size: number): bigint {
     let v = 0n;
@@ -264,38 +279,81 @@ export class Cpu implements SysCtx {
   /** Set by the environment to end run() early (exit, power-off). */
   stopped = false;
 
+  /**
+   * Executes whole basic blocks: their instruction count and static cost are
+   * charged in one add. PC is kept exact for every instruction, so PC-relative
+   * operands and exceptions in the middle of a block see the right address.
+   */
   private runInner(limit: number): void {
-    while (this.instructions < limit && !this.stopped) {
+    while (!this.stopped) {
       const pc = this.pc;
       const vpn = Math.floor(pc / PAGE_SIZE);
       if (vpn !== this.fetchVpn || (pc & 3) !== 0) this.enterPage(pc, vpn);
-      const p = this.fetchPage!;
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
-      let fn = p.decoded![idx];
-      if (fn === undefined) fn = this.decodeAt(p, idx);
-      this.npc = pc + 4;
-      fn(this);
-      this.cycles += p.cost![idx];
-      this.instructions++;
+      const b = this.fetchPage!.decoded![idx] ?? this.buildBlock(this.fetchPage!, idx);
+      if (this.instructions + b.n > limit) {
+        if (this.instructions >= limit) return;
+        this.step(b);
+        continue;
+      }
+      this.npc = pc + 4 * b.n;
+      try {
+        if (b.compiled) b.compiled(this);
+        else this.interpret(b, pc);
+      } catch (e) {
+        // the instructions before the faulting one (at this.pc) retired
+        const i = (this.pc - pc) / 4;
+        this.instructions += i;
+        this.cycles += b.prefix[i];
+        throw e;
+      }
+      this.instructions += b.n;
+      this.cycles += b.cost;
       this.pc = this.npc;
     }
+  }
+  private interpret(b: Block, pc: number): void {
+    const fns = b.fns;
+    this.pc = pc;
+    fns[0](this);
+    for (let i = 1; i < fns.length; i++) {
+      this.pc = pc + 4 * i;
+      fns[i](this);
+    }
+    if (++b.runs === HOT_BLOCK) b.compile();
+  }
+  /** Runs only the first instruction of a block (to stop exactly at an instruction limit). */
+  private step(b: Block): void {
+    this.npc = this.pc + 4;
+    b.fns[0](this);
+    this.instructions++;
+    this.cycles += b.prefix[1];
+    this.pc = this.npc;
   }
   private enterPage(pc: number, vpn: number): void {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
     const p = this.space.lookup(vpn, Access.Fetch, pc);
-    if (!p.decoded) { p.decoded = new Array(PAGE_SIZE / 4); p.cost = new Uint16Array(PAGE_SIZE / 4); }
+    p.decoded ??= new Array(PAGE_SIZE / 4);
     // Pages with code lose their write-cache entries so that stores to them invalidate the decoded code.
     const i = vpn & (HOST_TLB - 1);
-    if (this.pages[Access.Write][i] === p) this.tags[Access.Write][i] = NaN;
+    if (this.wPage[i] === p) this.wTag[i] = NaN;
     this.fetchPage = p;
     this.fetchVpn = vpn;
   }
-  private decodeAt(p: Page, idx: number): Exec {
-    const d = this.decoder(p.view.getUint32(idx * 4, true));
-    p.decoded![idx] = d.exec;
-    p.cost![idx] = d.cost;
-    return d.exec;
+  /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
+  private buildBlock(p: Page, idx: number): Block {
+    const fns: Exec[] = [];
+    const costs: number[] = [];
+    for (let k = idx; k < PAGE_SIZE / 4 && fns.length < MAX_BLOCK; k++) {
+      const d = this.decoder(p.view.getUint32(k * 4, true));
+      fns.push(d.exec);
+      costs.push(d.cost);
+      if (d.endsBlock) break;
+    }
+    const b = new Block(fns, costs);
+    p.decoded![idx] = b;
+    return b;
   }
   /** Word at the current PC (for reports). */
   wordAt(a: number): number | undefined {

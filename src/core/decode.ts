@@ -8,12 +8,16 @@ import { undefinedInstruction } from './exception.js';
 
 const undefinedExec: Exec = () => { throw undefinedInstruction(); };
 
+/** Classes after which a basic block ends: control flow, and anything that may change how the next instruction is fetched. */
+const ENDS_BLOCK = new Set(['branch', 'exception', 'system', 'barrier']);
+
 /** `classCost` maps a timing class (alu, load, …) to cycles. */
 export function makeDecoder(classCost: Record<string, number>): Decoder {
   const cost = CLASS.map((k) => classCost[k] ?? 1);
+  const ends = CLASS.map((k) => ENDS_BLOCK.has(k));
   return (w) => {
     const id = decodeId(w);
-    if (id < 0) return { exec: undefinedExec, cost: 0 };
-    return { exec: FACTORIES[id](w), cost: cost[id] };
+    if (id < 0) return { exec: undefinedExec, cost: 0, endsBlock: true };
+    return { exec: FACTORIES[id](w), cost: cost[id], endsBlock: ends[id] };
   };
 }

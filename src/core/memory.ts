@@ -2,16 +2,15 @@
 // MMU in full-system mode) happens in the `AddressSpace` behind the CPU's
 // host-side TLB; RAM is handed out in 4 KiB pages that also carry the decoded
 // instructions of the code they hold.
-import type { Exec } from './cpu.js';
+import type { Block } from './block.js';
 
 export const PAGE_BITS = 12;
 export const PAGE_SIZE = 1 << PAGE_BITS;
 
 export class Page {
   readonly view: DataView;
-  /** Decoded instructions, one slot per word; null until code runs from this page. */
-  decoded: (Exec | undefined)[] | null = null;
-  cost: Uint16Array | null = null;
+  /** Decoded basic blocks by the word they start at; null until code runs from this page. */
+  decoded: (Block | undefined)[] | null = null;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, PAGE_SIZE);
   }

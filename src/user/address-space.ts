@@ -8,7 +8,8 @@ export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 const FSC_TRANSLATION_L3 = 0b000111;
 const FSC_PERMISSION_L3 = 0b001111;
 
-interface Mapping { page: Page; prot: number }
+/** A mapped page; its memory is allocated on first touch, so large mappings cost nothing until used. */
+interface Mapping { page: Page | null; prot: number }
 
 export class UserSpace implements AddressSpace {
   private readonly map = new Map<number, Mapping>();
@@ -18,7 +19,7 @@ export class UserSpace implements AddressSpace {
   lookup(vpn: number, access: Access, va: number): Page {
     const m = this.map.get(vpn);
     const need = access === Access.Write ? PROT_WRITE : access === Access.Fetch ? PROT_EXEC : PROT_READ;
-    if (m && m.prot & need) return m.page;
+    if (m && m.prot & need) return (m.page ??= new Page(new Uint8Array(PAGE_SIZE)));
     const fsc = m ? FSC_PERMISSION_L3 : FSC_TRANSLATION_L3;
     const far = BigInt.asUintN(64, BigInt(va));
     if (access === Access.Fetch) throw new ArchException(EC.IABT_LOWER, fsc, -1, far);
@@ -27,7 +28,7 @@ export class UserSpace implements AddressSpace {
 
   /** Maps [addr, addr+len) (page-rounded) with fresh zeroed pages; existing pages are replaced. */
   mapZero(addr: number, len: number, prot: number): void {
-    for (let p = Math.floor(addr / PAGE_SIZE); p * PAGE_SIZE < addr + len; p++) this.map.set(p, { page: new Page(new Uint8Array(PAGE_SIZE)), prot });
+    for (let p = Math.floor(addr / PAGE_SIZE); p * PAGE_SIZE < addr + len; p++) this.map.set(p, { page: null, prot });
     this.onChange();
   }
   unmap(addr: number, len: number): void {
@@ -54,6 +55,7 @@ export class UserSpace implements AddressSpace {
       if (!m) throw new Error(`poke to unmapped address 0x${a.toString(16)}`);
       const off = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - off, bytes.length - i);
+      m.page ??= new Page(new Uint8Array(PAGE_SIZE));
       m.page.bytes.set(bytes.subarray(i, i + n), off);
       m.page.decoded = null;
       i += n;
@@ -68,7 +70,7 @@ export class UserSpace implements AddressSpace {
       if (!m) return undefined;
       const off = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - off, len - i);
-      out.set(m.page.bytes.subarray(off, off + n), i);
+      if (m.page) out.set(m.page.bytes.subarray(off, off + n), i);
       i += n;
     }
     return out;
