@@ -13,6 +13,7 @@ import { UserSpace, PROT_READ, PROT_WRITE, PROT_EXEC } from './address-space.js'
 import { buildStack } from './stack.js';
 import { Syscalls } from './syscalls.js';
 import { describeException } from './signals.js';
+import { F, SLOT, sysResetValues } from '../generated/sysregs.js';
 
 export interface UserRunOptions {
   argv: string[];
@@ -37,6 +38,15 @@ export interface UserRunResult {
 /** Exit statuses of runs the guest did not end itself (documented in README). */
 export const EXIT = { LIMIT: 124, UNSUPPORTED_SYSCALL: 125, SIGNAL_BASE: 128 } as const;
 
+/**
+ * SCTLR_EL1 as Linux runs EL0: MMU and caches on, alignment checks off, and EL0
+ * allowed cache maintenance (UCI), CTR_EL0 (UCT), DC ZVA (DZE), WFI/WFE (nTWI, nTWE).
+ */
+const LINUX_SCTLR_EL1 = (() => {
+  const f = F.SCTLR_EL1;
+  return sysResetValues()[SLOT.SCTLR_EL1] | f.M.mask | f.C.mask | f.I.mask | f.SA.mask | f.SA0.mask | f.UCI.mask | f.UCT.mask | f.DZE.mask | f.nTWI.mask | f.nTWE.mask;
+})();
+
 const STACK_TOP = 0x7fff_ffff_0000;
 const STACK_SIZE = 8 << 20;
 /** Cortex-A57 user-visible HWCAPs: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid. */
@@ -59,6 +69,7 @@ export function runUser(elf: ElfImage, opts: UserRunOptions): UserRunResult {
   const cpu = new Cpu(space, makeDecoder(opts.timing.classes));
   space.onChange = () => cpu.flushHostTlb();
   cpu.el = 0;
+  cpu.sys[SLOT.SCTLR_EL1] = LINUX_SCTLR_EL1;
   cpu.sp = BigInt(stack.sp);
   cpu.pc = Number(elf.entry);
   const sys = new Syscalls(cpu, space, brkBase, opts.timing.frequencyMHz, opts.output);

@@ -2,7 +2,7 @@
 // el2sim's assembler, for differential tests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, constants } from 'node:os';
 import { join } from 'node:path';
 import { readElf } from '../../src/elf/read.js';
 import { runUser } from '../../src/user/process.js';
@@ -33,8 +33,9 @@ export function runQemu(elf: Uint8Array, args: string[] = []): RunOutput {
   const d = mkdtempSync(join(tmpdir(), 'el2sim-q-'));
   try {
     writeFileSync(join(d, 'p'), elf, { mode: 0o755 });
-    const r = spawnSync('qemu-aarch64', [join(d, 'p'), ...args], { maxBuffer: 1 << 30, timeout: 60_000 });
-    return { stdout: r.stdout, status: r.status };
+    const r = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', join(d, 'p'), ...args], { maxBuffer: 1 << 30, timeout: 60_000 });
+    // killed by a signal: report it the way a shell (and el2sim) does, 128 + signal number
+    return { stdout: r.stdout, status: r.status ?? 128 + (constants.signals[r.signal as keyof typeof constants.signals] ?? 0) };
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

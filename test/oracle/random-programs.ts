@@ -18,7 +18,7 @@ function rng(seed: number): () => number {
 
 /** A register a memory instruction needs set: to buf + off (a base), or to a small index with optional garbage in the upper half. */
 export interface BaseReg { reg: number; off: number; index?: boolean; garbage?: boolean }
-export interface Block { lines: string[]; init: bigint[]; bases: BaseReg[] }
+export interface Block { lines: string[]; names: string[]; init: bigint[]; bases: BaseReg[] }
 
 export interface Program { source: string; blocks: Block[] }
 
@@ -38,13 +38,19 @@ const BASE_OFF = 0x8000;
  * request base registers for memory operands). `perBlock` instructions a block.
  */
 export function randomProgram(names: (name: string) => boolean, perInsn: number, seed: number, perBlock: number,
-  usable: (name: string, f: Record<string, number>, text: string) => { ok: boolean; bases?: BaseReg[] }): Program {
+  usable: (name: string, f: Record<string, number>, text: string) => { ok: boolean; bases?: BaseReg[]; text?: string }): Program {
   const rand = rng(seed);
-  const samples = corpus((n) => names(n), perInsn, seed).filter((s) => !disassemble(s.word).startsWith('.inst'));
+  // oversample, then keep perInsn printable words of each instruction (some field values are unallocated)
+  const kept = new Map<string, number>();
+  const samples = corpus((n) => names(n), perInsn * 32, seed).filter((s) => {
+    if (disassemble(s.word).startsWith('.inst') || (kept.get(s.name) ?? 0) >= perInsn) return false;
+    kept.set(s.name, (kept.get(s.name) ?? 0) + 1);
+    return true;
+  });
   // shuffle so that blocks mix instructions
   for (let i = samples.length - 1; i > 0; i--) { const j = rand() % (i + 1); [samples[i], samples[j]] = [samples[j], samples[i]]; }
   const blocks: Block[] = [];
-  let cur: Block = { lines: [], init: [], bases: [] };
+  let cur: Block = { lines: [], names: [], init: [], bases: [] };
   for (const s of samples) {
     const info = INSNS.find((i) => i.name === s.name)!;
     // generated for address 0: PC-relative targets become offsets from the instruction (`.+N`)
@@ -52,10 +58,11 @@ export function randomProgram(names: (name: string) => boolean, perInsn: number,
     const u = usable(s.name, fieldsOf(info, s.word), text);
     if (!u.ok) continue;
     // a block's base registers must not be clobbered by its other instructions: one memory op per block
-    if (u.bases?.length && cur.lines.length) { blocks.push(cur); cur = { lines: [], init: [], bases: [] }; }
-    cur.lines.push(text);
+    if (u.bases?.length && cur.lines.length) { blocks.push(cur); cur = { lines: [], names: [], init: [], bases: [] }; }
+    cur.lines.push(u.text ?? text);
+    cur.names.push(s.name);
     cur.bases.push(...(u.bases ?? []));
-    if (cur.lines.length >= perBlock || u.bases?.length) { blocks.push(cur); cur = { lines: [], init: [], bases: [] }; }
+    if (cur.lines.length >= perBlock || u.bases?.length) { blocks.push(cur); cur = { lines: [], names: [], init: [], bases: [] }; }
   }
   if (cur.lines.length) blocks.push(cur);
   for (const b of blocks) {
