@@ -30,6 +30,8 @@ export interface InsnSpec {
   undefinedIf?: string;
   overrides: string[];
   cls: TimingClass;
+  /** A later extension's encoding: decoded and printed, UNDEFINED when executed. */
+  feature?: string;
   decode?: string;
   exec: string;
 }
@@ -107,12 +109,14 @@ function loadFile(path: string, errs: SpecError[]): IsaGroup | undefined {
     const undefinedIf = undefNode ? String(scalar(undefNode)) : undefined;
     if (undefinedIf) checkExpr(src, undefNode!, undefinedIf, fieldNames);
     const dec = scalar(child(node, 'decode'));
+    const feature = scalar(child(node, 'feature')) as string | undefined;
     insns.push({
       name, group, file: src.file, encoding, forms, undefinedIf,
       overrides: items(child(node, 'overrides')).map((n) => String(scalar(n))),
       cls: scalar(child(node, 'class')) as TimingClass,
+      feature,
       decode: dec === undefined ? undefined : String(dec),
-      exec: String(scalar(child(node, 'exec'))),
+      exec: feature ? 'throw undefinedInstruction();' : String(scalar(child(node, 'exec'))),
     });
     (insns.at(-1) as InsnSpec & { node?: Node }).node = node;
   }

@@ -1,18 +1,25 @@
 // `el2sim spec list`: what the spec covers, readable at a glance.
-import { loadIsa } from './isa.js';
+import { loadIsa, type InsnSpec } from './isa.js';
 import { listSysregs } from './sysregs.js';
 
 export function specListing(): string {
   const groups = loadIsa();
   let out = '';
   let total = 0;
+  const mnemonics = (insns: InsnSpec[]) => [...new Set(insns.flatMap((i) => i.forms.map((f) => f.template.mnemonic)))].join(' ');
+  const later = new Map<string, InsnSpec[]>();
   for (const g of groups) {
-    const mnemonics = [...new Set(g.insns.flatMap((i) => i.forms.map((f) => f.template.mnemonic)))];
-    total += g.insns.length;
-    out += `${g.title} (${g.group}, ${g.insns.length} encodings)\n`;
-    out += wrap(mnemonics.join(' '), 100, '    ') + '\n';
+    const own = g.insns.filter((i) => !i.feature);
+    for (const i of g.insns) if (i.feature) later.set(i.feature, [...(later.get(i.feature) ?? []), i]);
+    total += own.length;
+    out += `${g.title} (${g.group}, ${own.length} encodings)\n`;
+    out += wrap(mnemonics(own), 100, '    ') + '\n';
   }
-  out = `Instructions: ${total} encodings in ${groups.length} groups\n\n` + out;
+  out = `Instructions: ${total} Armv8.0 encodings in ${groups.length} groups\n\n` + out;
+  if (later.size) {
+    out += '\nLater extensions, decoded and disassembled as GNU binutils do, UNDEFINED when executed:\n';
+    for (const [f, insns] of [...later].sort()) out += wrap(`${f}: ${mnemonics(insns)}`, 100, '    ') + '\n';
+  }
   return out + '\n' + listSysregs();
 }
 
