@@ -126,7 +126,8 @@ describe('el2sim asm / disasm / spec list', () => {
   it('lists the spec coverage', () => {
     const r = el2sim('spec', 'list');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/Instructions: \d+ encodings in \d+ groups/);
+    expect(r.stdout).toMatch(/Instructions: \d+ Armv8.0 encodings in \d+ groups/);
+    expect(r.stdout).toMatch(/FEAT_PAuth: braaz/);
     expect(r.stdout).toMatch(/ldxr/);
     expect(r.stdout).toMatch(/TTBR0_EL1/);
   });
