@@ -62,7 +62,7 @@ export async function main(args: string[]): Promise<number> {
       });
       if (r.message) say(r.message);
       if (o.stats) {
-        const stats = { instructions: r.instructions, cycles: r.cycles, exit: { code: r.exitCode, reason: r.reason }, timing: timing.name };
+        const stats = { instructions: r.instructions, cycles: r.cycles, cyclesBy: r.cyclesBy, exit: { code: r.exitCode, reason: r.reason }, timing: timing.name };
         writeFileSync(o.stats, JSON.stringify(stats, null, 2) + '\n');
       }
       status = r.exitCode;

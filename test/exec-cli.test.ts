@@ -70,6 +70,17 @@ describe('el2sim exec', () => {
     expect(s.instructions).toBe(1000);
     expect(s.cycles).toBe(1000); // one branch-class cycle each on cortex-a57
     expect(s.exit).toEqual({ code: 124, reason: 'limit' });
+    expect(s.cyclesBy).toEqual({ execute: 1000, exception: 0 });
+  });
+
+  it('charges each syscall exception entry and return', () => {
+    const stats = join(dir, 'stats-svc.json');
+    // getpid twice, then exit: 3 SVCs on cortex-a57 (entry 30 + eret 20 each)
+    el2sim('exec', '--stats', stats, program('svcs', `    mov x8, #172\n    svc #0\n    svc #0\n${EXIT(0)}`));
+    const s = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(s.instructions).toBe(6);
+    expect(s.cyclesBy).toEqual({ execute: 6, exception: 150 });
+    expect(s.cycles).toBe(156);
   });
 
   it('honours --timing and --set in the cycle count', () => {

@@ -33,6 +33,8 @@ export interface UserRunResult {
   message?: string;
   instructions: number;
   cycles: number;
+  /** Cycles by category: `execute` (instruction class costs) and `exception` (syscall entry and return). */
+  cyclesBy: { execute: number; exception: number };
 }
 
 /** Exit statuses of runs the guest did not end itself (documented in README). */
@@ -74,7 +76,9 @@ export function runUser(elf: ElfImage, opts: UserRunOptions): UserRunResult {
   cpu.pc = Number(elf.entry);
   const sys = new Syscalls(cpu, space, brkBase, opts.timing.frequencyMHz, opts.output);
   const limit = opts.maxInsns ?? Infinity;
-  let result: Omit<UserRunResult, 'instructions' | 'cycles'> | undefined;
+  let result: Omit<UserRunResult, 'instructions' | 'cycles' | 'cyclesBy'> | undefined;
+  let exceptionCycles = 0;
+  const svcCost = opts.timing.exception.entry + opts.timing.exception.eret;
 
   cpu.run(limit, (e: ArchException) => {
     if (e.ec === EC.SVC64) {
@@ -83,7 +87,8 @@ export function runUser(elf: ElfImage, opts: UserRunOptions): UserRunResult {
       cpu.pc += 4;
       cpu.instructions++;
       cpu.exclusive = NaN; // an exception return clears the local monitor
-      cpu.cycles += opts.timing.classes.exception + opts.timing.exception.entry + opts.timing.exception.eret;
+      cpu.cycles += opts.timing.classes.exception + svcCost;
+      exceptionCycles += svcCost;
       if (r) { result = r; cpu.stopped = true; }
       return;
     }
@@ -92,5 +97,5 @@ export function runUser(elf: ElfImage, opts: UserRunOptions): UserRunResult {
     cpu.stopped = true;
   });
   result ??= { exitCode: EXIT.LIMIT, reason: 'limit', message: `instruction limit reached (${limit}) at pc=0x${BigInt.asUintN(64, BigInt(cpu.pc)).toString(16)}` };
-  return { ...result, instructions: cpu.instructions, cycles: cpu.cycles };
+  return { ...result, instructions: cpu.instructions, cycles: cpu.cycles, cyclesBy: { execute: cpu.cycles - exceptionCycles, exception: exceptionCycles } };
 }

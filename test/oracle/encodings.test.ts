@@ -7,7 +7,7 @@ import { INSNS } from '../../src/generated/forms.js';
 import { corpus, check } from './corpus.js';
 import { oracleIt } from './tools.js';
 
-const PER_INSN = Number(process.env.EL2SIM_CORPUS ?? 60);
+const PER_INSN = Number(process.env.EL2SIM_CORPUS ?? 200);
 const groups = [...new Set(INSNS.map((i) => i.group))];
 const TOOLS = ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-ld', 'aarch64-linux-gnu-objdump', 'aarch64-linux-gnu-objcopy'];
 
