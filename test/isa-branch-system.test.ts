@@ -19,6 +19,8 @@ interface SysOpts {
   regs?: Record<number, bigint>;
   sys?: Partial<Record<keyof typeof SLOT, bigint>>;
   hookRegs?: Record<string, bigint>;
+  /** PSTATE.DAIF (bits D A I F = 3..0). */
+  daif?: number;
   base?: number;
   words?: number[];
 }
@@ -33,6 +35,7 @@ function runSys(lines: string[], o: SysOpts = {}): SysRun {
   space.poke(base, bytes);
   const cpu = new Cpu(space, makeDecoder({}));
   cpu.el = o.el ?? 0;
+  cpu.daif = o.daif ?? 0;
   cpu.sys = sysResetValues();
   for (const [k, v] of Object.entries(o.sys ?? {})) cpu.sys[SLOT[k as keyof typeof SLOT]] = v!;
   for (const [k, v] of Object.entries(o.regs ?? {})) cpu.r[Number(k)] = v;
@@ -185,8 +188,9 @@ describe('exception generation', () => {
     expect(runSys(['hvc #7'], { el: 1, sys: { HCR_EL2: bit(HCR.HCD) } }).exception?.ec).toBe(EC.UNKNOWN);
   });
 
-  it('SMC is UNDEFINED at every EL without EL3, HCR_EL2.TSC or not', () => {
-    for (const el of [0, 1, 2]) expect(runSys(['smc #1'], { el, sys: { HCR_EL2: bit(HCR.TSC) } }).exception?.ec).toBe(EC.UNKNOWN);
+  it('SMC is UNDEFINED at EL0 and goes to the firmware model (EC 0x17 with imm16) above it', () => {
+    expect(runSys(['smc #1'], { el: 0 }).exception?.ec).toBe(EC.UNKNOWN);
+    for (const el of [1, 2]) expect([runSys(['smc #1'], { el }).exception?.ec, runSys(['smc #1'], { el }).exception?.iss]).toEqual([EC.SMC64, 1]);
   });
 
   it('BRK: EC 0x3C with imm16, returning to the BRK itself', () => {
@@ -246,11 +250,11 @@ describe('hints and barriers', () => {
 describe('MSR (immediate)', () => {
   it('DAIFSet/DAIFClr read-modify-write DAIF (D A I F = bits 9..6)', () => {
     let r = runSys(['msr daifset, #0xf'], { el: 1 });
-    expect(r.hookRegs.DAIF).toBe(0x3c0n);
-    r = runSys(['msr daifclr, #0x2'], { el: 1, hookRegs: { DAIF: 0x3c0n } });
-    expect(r.hookRegs.DAIF).toBe(0x340n);
+    expect(r.cpu.readHook('DAIF')).toBe(0x3c0n);
+    r = runSys(['msr daifclr, #0x2'], { el: 1, daif: 0xf });
+    expect(r.cpu.readHook('DAIF')).toBe(0x340n);
     r = runSys(['msr daifset, #0x5', 'msr daifclr, #0x4'], { el: 2 });
-    expect(r.log).toEqual(['DAIF=0x140', 'DAIF=0x40']);
+    expect(r.cpu.readHook('DAIF')).toBe(0x40n);
   });
 
   it('DAIFSet/DAIFClr at EL0 trap unless SCTLR_EL1.UMA: EC 0x18 with the MSR (immediate) ISS, to EL2 when TGE', () => {
@@ -260,14 +264,15 @@ describe('MSR (immediate)', () => {
     r = runSys(['msr daifclr, #0x3'], { el: 0, sys: { SCTLR_EL1: 0n, HCR_EL2: bit(HCR.TGE) } });
     expect([r.exception?.iss, r.exception?.targetEl]).toEqual([iss | (1 << 17), 2]);
     r = runSys(['msr daifset, #0x3'], { el: 0, sys: { SCTLR_EL1: bit(SCTLR.UMA) } });
-    expect([r.exception, r.hookRegs.DAIF]).toEqual([undefined, 0xc0n]);
+    expect([r.exception, r.cpu.readHook('DAIF')]).toEqual([undefined, 0xc0n]);
   });
 
   it('SPSel: UNDEFINED at EL0, else PSTATE.SP = bit 0 of the immediate', () => {
     expect(runSys(['msr spsel, #1']).exception?.ec).toBe(EC.UNKNOWN);
-    expect(runSys(['msr spsel, #1', 'msr spsel, #0'], { el: 1 }).log).toEqual(['SPSel=0x1', 'SPSel=0x0']);
+    expect(runSys(['msr spsel, #1'], { el: 1 }).cpu.spsel).toBe(1);
+    expect(runSys(['msr spsel, #1', 'msr spsel, #0'], { el: 1 }).cpu.spsel).toBe(0);
     // objdump writes CRm = 3 as msr s0_0_c4_c3_5, xzr; it is still MSR SPSel, #3.
-    expect(runSys(['msr s0_0_c4_c3_5, xzr'], { el: 2 }).log).toEqual(['SPSel=0x1']);
+    expect(runSys(['msr s0_0_c4_c3_5, xzr'], { el: 2 }).cpu.spsel).toBe(1);
   });
 
   it('PSTATE fields of later extensions, CFINV and SMSTART are UNDEFINED', () => {

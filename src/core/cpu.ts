@@ -25,7 +25,16 @@ export class Cpu implements SysCtx {
   /** Address of the next instruction; branches and exceptions set it. */
   npc = 0;
   n = 0; z = 0; c = 0; v = 0;
+  /** PSTATE.EL; change it with setEl, which switches the banked stack pointer. */
   el = 0;
+  /** PSTATE.SP: 0 = SP_EL0, 1 = SP_ELx. */
+  spsel = 0;
+  /** PSTATE.{D,A,I,F} as bits 3..0 (DAIF register bits 9:6). */
+  daif = 0;
+  /** PSTATE.IL: set by an illegal exception return; the next instruction takes an Illegal State exception. */
+  il = 0;
+  /** Stack pointers of the ELs not in use (slot SP holds the current one), indexed by EL. */
+  private readonly spBank = new BigUint64Array(3);
   instructions = 0;
   cycles = 0;
   /** Exclusive monitor: the reserved address, NaN when open. */
@@ -151,14 +160,13 @@ export class Cpu implements SysCtx {
   private readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
   private readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
 
-  /** The page for a read at a. */
+  /** The page for a read at a; device pages are never cached. */
   rpage(a: number): Page {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
     if (this.rTag[i] === vpn) return this.rPage[i]!;
     const p = this.space.lookup(vpn, Access.Read, a);
-    this.rTag[i] = vpn;
-    this.rPage[i] = p;
+    if (!p.mmio) { this.rTag[i] = vpn; this.rPage[i] = p; }
     return p;
   }
   /** The page for a write at a. A page holding decoded code is never cached for writes, so stores to it come here and invalidate the code. */
@@ -168,7 +176,7 @@ export class Cpu implements SysCtx {
     if (this.wTag[i] === vpn) return this.wPage[i]!;
     const p = this.space.lookup(vpn, Access.Write, a);
     if (p.decoded) this.invalidateCode(p);
-    else { this.wTag[i] = vpn; this.wPage[i] = p; }
+    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; }
     return p;
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
@@ -182,10 +190,13 @@ export class Cpu implements SysCtx {
     this.fetchVpn = NaN;
   }
 
+  /** Any read, as a value: page-crossing, device and first-touch accesses come here. */
   read(a: number, size: number): bigint {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.readSplit(a, size);
-    const v = this.rpage(a).view;
+    const p = this.rpage(a);
+    if (p.mmio) return p.mmio.read(p.mmioBase + off, size);
+    const v = p.view;
     switch (size) {
       case 1: return BigInt(v.getUint8(off));
       case 2: return BigInt(v.getUint16(off, true));
@@ -196,7 +207,9 @@ export class Cpu implements SysCtx {
   write(a: number, size: number, val: bigint): void {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.writeSplit(a, size, val);
-    const v = this.wpage(a).view;
+    const p = this.wpage(a);
+    if (p.mmio) return p.mmio.write(p.mmioBase + off, size, BigInt.asUintN(size * 8, val));
+    const v = p.view;
     switch (size) {
       case 1: v.setUint8(off, Number(val & 0xffn)); break;
       case 2: v.setUint16(off, Number(val & 0xffffn), true); break;
@@ -204,11 +217,16 @@ export class Cpu implements SysCtx {
       default: v.setBigUint64(off, val, true);
     }
   }
-  /** Load into slot t: size bytes, zero-extended, or sign-extended to 32 or 64 bits (sx = 32 | 64). */
+  /**
+   * Load into slot t: size bytes, zero-extended, or sign-extended to 32 or 64 bits (sx = 32 | 64).
+   * The fast path is a host-TLB hit within one page; everything else goes through read().
+   */
   load(t: number, a: number, size: number, sx: number): void {
+    const vpn = Math.floor(a / PAGE_SIZE);
+    const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
-    if (off + size > PAGE_SIZE) { this.loadValue(t, this.readSplit(a, size), size, sx); return; }
-    const v = this.rpage(a).view;
+    if (this.rTag[i] !== vpn || off + size > PAGE_SIZE) { this.loadValue(t, this.read(a, size), size, sx); return; }
+    const v = this.rPage[i]!.view;
     const u = this.u32;
     if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
     let lo: number;
@@ -226,11 +244,13 @@ export class Cpu implements SysCtx {
     if (sx) v = BigInt.asIntN(size * 8, v);
     this.r[t] = sx === 32 ? v & MASK32 : v;
   }
-  /** Store the low `size` bytes of slot t. */
+  /** Store the low `size` bytes of slot t (fast path as for load). */
   store(t: number, a: number, size: number): void {
+    const vpn = Math.floor(a / PAGE_SIZE);
+    const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
-    if (off + size > PAGE_SIZE) { this.writeSplit(a, size, this.r[t]); return; }
-    const v = this.wpage(a).view;
+    if (this.wTag[i] !== vpn || off + size > PAGE_SIZE) { this.write(a, size, this.r[t]); return; }
+    const v = this.wPage[i]!.view;
     const u = this.u32;
     if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }
     else if (size === 4) v.setUint32(off, u[2 * t], true);
@@ -246,21 +266,54 @@ export class Cpu implements SysCtx {
     for (let i = 0; i < size; i++) this.write(a + i, 1, (val >> BigInt(8 * i)) & 0xffn);
   }
 
+  // --- PSTATE and the banked stack pointers ---
+  /** Sets PSTATE.EL and PSTATE.SP, moving the stack pointers between slot SP and their banks. */
+  setEl(el: number, spsel: number): void {
+    const from = this.spsel ? this.el : 0;
+    const to = spsel ? el : 0;
+    if (from !== to) {
+      this.spBank[from] = this.r[SP];
+      this.r[SP] = this.spBank[to];
+    }
+    this.el = el;
+    this.spsel = spsel;
+  }
+  /** SP_ELn, wherever it currently lives. */
+  spOf(n: number): bigint {
+    return (this.spsel ? this.el : 0) === n ? this.r[SP] : this.spBank[n];
+  }
+  setSpOf(n: number, v: bigint): void {
+    if ((this.spsel ? this.el : 0) === n) this.r[SP] = v;
+    else this.spBank[n] = v;
+  }
+
   // --- system registers (SysCtx) ---
-  /** Hooks let core state back a system register; the run-time environment installs them. */
+  /** Hooks of the environment (timers, WFI, TLB maintenance…); PSTATE and stack pointers are served here. */
   hooks: { read(h: string): bigint; write(h: string, v: bigint): void; op(op: string, v: bigint): void } = {
     read: (h) => { throw new Error(`system register hook ${h} is not modelled`); },
     write: (h) => { throw new Error(`system register hook ${h} is not modelled`); },
     op: () => {},
   };
   readHook(h: string): bigint {
-    if (h === 'NZCV') return BigInt(this.nzcv >>> 0);
-    if (h === 'CurrentEL') return BigInt(this.el << 2);
-    return this.hooks.read(h);
+    switch (h) {
+      case 'NZCV': return BigInt(this.nzcv >>> 0);
+      case 'CurrentEL': return BigInt(this.el << 2);
+      case 'DAIF': return BigInt(this.daif << 6);
+      case 'SPSel': return BigInt(this.spsel);
+      case 'SP_EL0': return this.spOf(0);
+      case 'SP_EL1': return this.spOf(1);
+      default: return this.hooks.read(h);
+    }
   }
   writeHook(h: string, v: bigint): void {
-    if (h === 'NZCV') { this.nzcv = Number(v & 0xf0000000n) | 0; return; }
-    this.hooks.write(h, v);
+    switch (h) {
+      case 'NZCV': this.nzcv = Number(v & 0xf0000000n) | 0; return;
+      case 'DAIF': this.daif = Number((v >> 6n) & 0xfn); return;
+      case 'SPSel': this.setEl(this.el, Number(v & 1n)); return;
+      case 'SP_EL0': this.setSpOf(0, v); return;
+      case 'SP_EL1': this.setSpOf(1, v); return;
+      default: this.hooks.write(h, v);
+    }
   }
   sysOp(op: string, v: bigint): void { this.hooks.op(op, v); }
 
@@ -290,6 +343,7 @@ export class Cpu implements SysCtx {
       const vpn = Math.floor(pc / PAGE_SIZE);
       if (vpn !== this.fetchVpn || (pc & 3) !== 0) this.enterPage(pc, vpn);
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
+      if (this.il) throw new ArchException(EC.ILLEGAL_STATE, 0);
       const b = this.fetchPage!.decoded![idx] ?? this.buildBlock(this.fetchPage!, idx);
       if (this.instructions + b.n > limit) {
         if (this.instructions >= limit) return;
@@ -334,6 +388,7 @@ export class Cpu implements SysCtx {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
     const p = this.space.lookup(vpn, Access.Fetch, pc);
+    if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
     p.decoded ??= new Array(PAGE_SIZE / 4);
     // Pages with code lose their write-cache entries so that stores to them invalidate the decoded code.
     const i = vpn & (HOST_TLB - 1);

@@ -5,6 +5,7 @@
 export const EC = {
   UNKNOWN: 0x00,
   WFX: 0x01,
+  ILLEGAL_STATE: 0x0e,
   SVC64: 0x15,
   HVC64: 0x16,
   SMC64: 0x17,

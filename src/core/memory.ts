@@ -7,12 +7,30 @@ import type { Block } from './block.js';
 export const PAGE_BITS = 12;
 export const PAGE_SIZE = 1 << PAGE_BITS;
 
+/** Registers of a device behind a page: accesses have side effects, so they are never cached. */
+export interface Mmio {
+  read(offset: number, size: number): bigint;
+  write(offset: number, size: number, value: bigint): void;
+}
+
+const NO_BYTES = new Uint8Array(PAGE_SIZE);
+
 export class Page {
   readonly view: DataView;
   /** Decoded basic blocks by the word they start at; null until code runs from this page. */
   decoded: (Block | undefined)[] | null = null;
+  /** Set for a page of device registers: accesses go to mmio at mmioBase + offset in page. */
+  mmio: Mmio | null = null;
+  mmioBase = 0;
   constructor(readonly bytes: Uint8Array) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, PAGE_SIZE);
+  }
+  /** A page of device registers starting at offset `base` within the device. */
+  static device(mmio: Mmio, base: number): Page {
+    const p = new Page(NO_BYTES);
+    p.mmio = mmio;
+    p.mmioBase = base;
+    return p;
   }
 }
 
