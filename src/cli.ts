@@ -1,7 +1,7 @@
 // The el2sim command line. Guest output goes to stdout/stderr untouched;
 // everything el2sim itself says goes to stderr, prefixed "el2sim:".
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readElf, ElfError } from './elf/read.js';
 import { runUser } from './user/process.js';
@@ -10,6 +10,11 @@ import { SpecErrors } from './spec/source.js';
 import { disassembleElf } from './asm/listing.js';
 import { assemble, AsmSourceError } from './asm/assembler.js';
 import { specListing } from './spec/listing.js';
+import { runBoot, parseSize } from './machine/boot.js';
+import type { StopReason } from './machine/machine.js';
+
+/** Exit status of `el2sim boot` by how the run ended. */
+const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
 
 class UsageError extends Error {}
 
@@ -69,13 +74,50 @@ export async function main(args: string[]): Promise<number> {
     });
 
   program
+    .command('boot')
+    .description('run a bare-metal AArch64 ELF image on the virt machine (RAM at 0x40000000, PL011 UART, PSCI), as qemu-system-aarch64 -M virt,virtualization=on -kernel does')
+    .argument('<image>', 'ELF image, loaded at its physical addresses')
+    .addOption(new Option('--el <n>', 'exception level to start at (2: as QEMU with virtualization=on; 1: without)').choices(['1', '2']).default('2'))
+    .option('--mem <size>', 'RAM size, e.g. 256M, 1G', '256M')
+    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
+    .option('--stats <file>', 'write run statistics as JSON')
+    .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
+    .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
+    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; trace?: string; timing: string; set: string[] }) => {
+      const timing = loadTiming(o.timing);
+      for (const s of o.set) applyOverride(timing, s);
+      const memBytes = parseSize(o.mem);
+      if (!memBytes || memBytes % 4096 || memBytes > 0xc000_0000) throw new UsageError(`--mem: '${o.mem}' is not a size between 4K and 3G in whole pages (e.g. 256M)`);
+      const image = readElf(readInput(imagePath), imagePath);
+      const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
+      let r;
+      try {
+        r = runBoot(image, {
+          el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns,
+          output: (bytes) => { writeSync(1, bytes); },
+          trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
+        });
+      } finally {
+        if (traceFd !== undefined) closeSync(traceFd);
+      }
+      if (r.message) say(r.message);
+      if (o.stats) {
+        writeFileSync(o.stats, JSON.stringify({ instructions: r.instructions, cycles: r.cycles, cyclesBy: r.cyclesBy, stop: r.reason, timing: timing.name }, null, 2) + '\n');
+      }
+      status = BOOT_EXIT[r.reason];
+    });
+
+  program
     .command('asm')
     .description('assemble GNU as syntax into a static AArch64 ELF executable')
     .argument('<source>', 'assembly source (.S/.s)')
     .requiredOption('-o, --output <file>', 'output ELF file')
-    .action((source: string, o: { output: string }) => {
+    .option('--text-base <address>', 'address of .text (default 0x400000; bare-metal images for `boot`: 0x40080000)', '0x400000')
+    .action((source: string, o: { output: string; textBase: string }) => {
+      if (!/^(0x[0-9a-f]+|\d+)$/i.test(o.textBase)) throw new UsageError(`--text-base: '${o.textBase}' is not an address`);
       const text = Buffer.from(readInput(source)).toString('utf8');
-      const out = assemble(text, source);
+      const out = assemble(text, source, { textBase: BigInt(o.textBase) });
       writeFileSync(o.output, out.elf, { mode: 0o755 });
     });
 

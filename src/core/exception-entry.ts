@@ -47,7 +47,7 @@ export function takeException(c: Cpu, e: ArchException, vector = Vector.Sync): n
   c.sys[ELR[target]] = BigInt.asUintN(64, BigInt(ret));
   if (vector === Vector.Sync) {
     // IL = 1: every A64 instruction is 32 bits
-    c.sys[ESR[target]] = BigInt((ec << 26) | (1 << 25) | (e.iss & 0x1ffffff));
+    c.sys[ESR[target]] = BigInt(((ec << 26) | (1 << 25) | (e.iss & 0x1ffffff)) >>> 0);
     if (SETS_FAR.has(ec)) c.sys[FAR[target]] = e.far ?? 0n;
     if (e.ipa !== undefined && target === 2) c.sys[SLOT.HPFAR_EL2] = (e.ipa >> 12n) << 4n;
   }

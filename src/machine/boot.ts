@@ -1,0 +1,28 @@
+// `el2sim boot`: an ELF image on the virt machine, as QEMU runs it with
+// `-M virt,virtualization=on -kernel image.elf`.
+import type { ElfImage } from '../elf/read.js';
+import type { Timing } from '../spec/timing.js';
+import { Machine, type RunResult } from './machine.js';
+
+export interface BootOptions {
+  el: 1 | 2;
+  memBytes: number;
+  timing: Timing;
+  maxInsns?: number;
+  output(bytes: Uint8Array): void;
+  trace?: (line: string) => void;
+}
+
+export function runBoot(image: ElfImage, opts: BootOptions): RunResult {
+  const m = new Machine({ memBytes: opts.memBytes, el: opts.el, timing: opts.timing, output: opts.output });
+  m.load(image);
+  return m.run(opts.maxInsns, opts.trace);
+}
+
+/** "256M", "1G", "65536": a memory size in bytes. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { '': 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}

@@ -1,0 +1,182 @@
+// The virt machine: one Cortex-A57-like core at EL0–EL2 (no EL3), RAM at
+// 0x4000_0000, a PL011 UART at 0x0900_0000, PSCI as QEMU's virt provides it.
+// It runs an image until power-off, an instruction limit, or a state from which
+// it provably cannot make progress.
+import { Cpu } from '../core/cpu.js';
+import { makeDecoder } from '../core/decode.js';
+import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/exception.js';
+import { disassemble } from '../asm/disasm.js';
+import { takeException, exceptionReturn, savedPstate } from '../core/exception-entry.js';
+import { Ram } from '../mem/ram.js';
+import { PhysicalBus } from '../mem/bus.js';
+import { Pl011 } from '../devices/pl011.js';
+import type { ElfImage } from '../elf/read.js';
+import type { Timing } from '../spec/timing.js';
+import { SLOT } from '../generated/sysregs.js';
+import { FlatSpace } from './bus-space.js';
+import { isPsciCall, psciCall } from './psci.js';
+
+export const RAM_BASE = 0x4000_0000;
+export const UART_BASE = 0x0900_0000;
+
+export interface MachineOptions {
+  /** RAM size in bytes. */
+  memBytes: number;
+  /** The EL execution starts at: 2 (QEMU with virtualization=on) or 1. */
+  el: 1 | 2;
+  timing: Timing;
+  /** UART output. */
+  output(bytes: Uint8Array): void;
+}
+
+export type StopReason = 'poweroff' | 'reset' | 'limit' | 'stuck';
+
+export interface RunResult {
+  reason: StopReason;
+  /** For 'limit' and 'stuck': where and why, with PC, EL and ESR. */
+  message?: string;
+  instructions: number;
+  cycles: number;
+  cyclesBy: { execute: number; exception: number };
+}
+
+/** Identical exceptions in a row (same syndrome, same registers) after which the machine is declared stuck. */
+const SAME_EXCEPTION_LIMIT = 10_000;
+
+const hex = (v: number | bigint) => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
+
+export class Machine {
+  readonly cpu: Cpu;
+  readonly bus: PhysicalBus;
+  /** PSCI conduit, as QEMU chooses it: SMC when started at EL2, HVC when started at EL1. */
+  readonly conduit: 'smc' | 'hvc';
+  private stop: { reason: StopReason; message?: string } | undefined;
+  private exceptionCycles = 0;
+  private lastSignature = '';
+  private sameCount = 0;
+  /** Instructions retired when the last exception was taken (to see a fault loop that executes nothing). */
+  private lastExceptionAt = -1;
+
+  constructor(private readonly opts: MachineOptions) {
+    const uart = new Pl011((byte) => opts.output(Uint8Array.of(byte)), UART_BASE);
+    this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uart]);
+    this.cpu = new Cpu(new FlatSpace(this.bus), makeDecoder(opts.timing.classes));
+    this.conduit = opts.el === 2 ? 'smc' : 'hvc';
+    this.cpu.setEl(opts.el, 1);
+    this.cpu.daif = 0xf;
+    this.cpu.hooks = {
+      read: (h) => { throw new Error(`system register ${h} is not modelled yet`); },
+      write: (h) => { throw new Error(`system register ${h} is not modelled yet`); },
+      op: (op) => this.sysOp(op),
+    };
+  }
+
+  /** Loads the image's segments at their addresses (MMU off: physical) and starts at its entry point. */
+  load(image: ElfImage): void {
+    for (const s of image.segments) {
+      const bytes = new Uint8Array(s.memsz);
+      bytes.set(s.data);
+      this.bus.loadImage(Number(s.vaddr), bytes);
+    }
+    this.cpu.pc = Number(image.entry);
+  }
+
+  /** Runs until power-off, the instruction limit, or a stuck state; with `trace`, one line per instruction. */
+  run(maxInsns = Infinity, trace?: (line: string) => void): RunResult {
+    const c = this.cpu;
+    if (trace) this.runTraced(maxInsns, trace);
+    else c.run(maxInsns, (e) => this.exception(e));
+    const stop = this.stop ?? { reason: 'limit' as const, message: `instruction limit reached (${maxInsns}) at ${this.where()}` };
+    return { ...stop, instructions: c.instructions, cycles: c.cycles, cyclesBy: { execute: c.cycles - this.exceptionCycles, exception: this.exceptionCycles } };
+  }
+
+  /** One instruction at a time: PC, EL, word, disassembly, and the registers it wrote. */
+  private runTraced(maxInsns: number, trace: (line: string) => void): void {
+    const c = this.cpu;
+    while (!this.stop && c.instructions < maxInsns) {
+      const pc = c.pc, el = c.el, before = c.r.slice(0, 33), flags = c.nzcv;
+      const word = c.wordAt(pc);
+      let taken = '';
+      c.run(c.instructions + 1, (e) => {
+        if (this.exception(e)) taken = `  -> ${EC_NAMES[e.ec] ?? 'exception'} to EL${c.el}, vector ${hex(c.pc)}`;
+        else taken = '  (PSCI call served)';
+        c.stopped = true;
+      });
+      if (!this.stop) c.stopped = false;
+      const wrote: string[] = [];
+      for (let r = 0; r < 33; r++) {
+        if (r !== 31 && c.r[r] !== before[r]) wrote.push(`${r === 32 ? 'sp' : 'x' + r}=${hex(c.r[r])}`);
+      }
+      if (c.nzcv !== flags) wrote.push(`nzcv=${((c.nzcv >>> 28) & 0xf).toString(2).padStart(4, '0')}`);
+      const text = word === undefined ? '(no memory)' : `${word.toString(16).padStart(8, '0')}  ${disassemble(word, BigInt.asUintN(64, BigInt(pc))).replace('\t', ' ')}`;
+      trace(`${hex(pc)} EL${el}  ${text}${wrote.length ? '  ' + wrote.join(' ') : ''}${taken}`);
+    }
+  }
+
+  private where(esr?: bigint): string {
+    const c = this.cpu;
+    return `pc=${hex(c.pc)} EL${c.el}` + (esr === undefined ? '' : ` ESR=${hex(esr)}`);
+  }
+
+  private halt(reason: StopReason, message?: string): void {
+    this.stop = { reason, message };
+    this.cpu.stopped = true;
+  }
+
+  private sysOp(op: string): void {
+    const c = this.cpu;
+    if (op === 'ERET') {
+      exceptionReturn(c);
+      c.cycles += this.opts.timing.exception.eret;
+      this.exceptionCycles += this.opts.timing.exception.eret;
+    } else if (op === 'WFI' || op === 'WFE') {
+      // no interrupt controller yet: nothing can ever wake the core
+      this.halt('stuck', `${op} with no interrupt that can ever arrive at ${this.where()}`);
+    }
+  }
+
+  /** Handles an exception raised by an instruction; false when the firmware model served it instead. */
+  private exception(e: ArchException): boolean {
+    const c = this.cpu;
+    if (this.firmware(e)) return false;
+    if (e.ec === EC.SMC64) e = undefinedInstruction(); // no EL3: an SMC nobody serves is UNDEFINED
+    const entry = this.opts.timing.exception.entry;
+    if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
+    const target = takeException(c, e);
+    c.cycles += entry;
+    this.exceptionCycles += entry;
+    c.pc = c.npc;
+    this.checkProgress(target);
+    return true;
+  }
+
+  /** PSCI through the machine's conduit; true when the call was served. */
+  private firmware(e: ArchException): boolean {
+    const c = this.cpu;
+    const conduit = e.ec === EC.SMC64 ? 'smc' : e.ec === EC.HVC64 && c.el === 1 ? 'hvc' : undefined;
+    if (conduit !== this.conduit || !isPsciCall(c.r[0])) return false;
+    const out = psciCall(c.r[0], c.r[1]);
+    c.instructions++;
+    c.pc += 4;
+    if ('power' in out) this.halt(out.power === 'off' ? 'poweroff' : 'reset');
+    else c.r[0] = out.result;
+    return true;
+  }
+
+  /** Stops a machine that takes the same exception over and over, or faults on its own vector. */
+  private checkProgress(target: number): void {
+    const c = this.cpu;
+    const esr = c.sys[target === 2 ? SLOT.ESR_EL2 : SLOT.ESR_EL1];
+    const elr = c.sys[target === 2 ? SLOT.ELR_EL2 : SLOT.ELR_EL1];
+    const nothingRan = this.lastExceptionAt === c.instructions;
+    this.lastExceptionAt = c.instructions;
+    const sig = `${target}:${esr}:${elr}:${savedPstate(c)}:${c.r.join(',')}`;
+    this.sameCount = sig === this.lastSignature ? this.sameCount + 1 : 0;
+    this.lastSignature = sig;
+    if (nothingRan && this.sameCount > 0) {
+      this.halt('stuck', `exception loop: the vector at ${hex(c.pc)} faults before executing anything (EL${target}, ESR=${hex(esr)}, ELR=${hex(elr)}; is VBAR_EL${target} set?)`);
+    } else if (this.sameCount >= SAME_EXCEPTION_LIMIT) {
+      this.halt('stuck', `the same exception (ESR=${hex(esr)}) was taken ${SAME_EXCEPTION_LIMIT} times in a row from ELR=${hex(elr)} with identical registers: no progress`);
+    }
+  }
+}
