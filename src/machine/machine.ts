@@ -14,6 +14,7 @@ import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
 import { SLOT } from '../generated/sysregs.js';
 import { FlatSpace } from './bus-space.js';
+import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 
 export const RAM_BASE = 0x4000_0000;
@@ -64,9 +65,10 @@ export class Machine {
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
     this.cpu.setEl(opts.el, 1);
     this.cpu.daif = 0xf;
+    const timer = new GenericTimer(this.cpu, opts.timing.frequencyMHz * 1e6);
     this.cpu.hooks = {
-      read: (h) => { throw new Error(`system register ${h} is not modelled yet`); },
-      write: (h) => { throw new Error(`system register ${h} is not modelled yet`); },
+      read: (h) => timer.read(h) ?? this.unmodelled(h),
+      write: (h, v) => { if (!timer.write(h, v)) this.unmodelled(h); },
       op: (op) => this.sysOp(op),
     };
   }
@@ -111,6 +113,12 @@ export class Machine {
       const text = word === undefined ? '(no memory)' : `${word.toString(16).padStart(8, '0')}  ${disassemble(word, BigInt.asUintN(64, BigInt(pc))).replace('\t', ' ')}`;
       trace(`${hex(pc)} EL${el}  ${text}${wrote.length ? '  ' + wrote.join(' ') : ''}${taken}`);
     }
+  }
+
+  /** A hooked register without a model: the guest gets UNDEFINED, never a simulator crash. */
+  private unmodelled(hook: string): never {
+    void hook;
+    throw undefinedInstruction();
   }
 
   private where(esr?: bigint): string {
