@@ -11,7 +11,7 @@ import { disassembleElf } from './asm/listing.js';
 import { assemble, AsmSourceError } from './asm/assembler.js';
 import { specListing } from './spec/listing.js';
 import { runBoot, parseSize } from './machine/boot.js';
-import type { StopReason } from './machine/machine.js';
+import { ImageError, type StopReason } from './machine/machine.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -94,7 +94,7 @@ export async function main(args: string[]): Promise<number> {
       let r;
       try {
         r = runBoot(image, {
-          el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns,
+          name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns,
           output: (bytes) => { writeSync(1, bytes); },
           trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
         });
@@ -140,12 +140,15 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof ElfError || e instanceof AsmSourceError || e instanceof SpecErrors) {
+    if (e instanceof UsageError || e instanceof ElfError || e instanceof AsmSourceError || e instanceof SpecErrors || e instanceof ImageError) {
       say(e.message);
       return e instanceof UsageError ? 2 : 1;
     }
     if (e instanceof Error && /^(--set|unknown timing preset)/.test(e.message)) { say(e.message); return 2; }
-    throw e;
+    // a bug in el2sim itself: say so plainly; the stack only on request
+    if (process.env.EL2SIM_DEBUG) throw e;
+    say(`internal error: ${(e as Error).message ?? e} (a bug in el2sim; EL2SIM_DEBUG=1 shows the stack)`);
+    return 70;
   }
   return status;
 }

@@ -143,3 +143,44 @@ describe('el2sim asm / disasm / spec list', () => {
     expect(r.stdout).toMatch(/TTBR0_EL1/);
   });
 });
+
+describe('el2sim boot', () => {
+  function image(name: string, body: string): string {
+    const src = join(dir, `${name}.S`);
+    writeFileSync(src, `.text\n.global _start\n_start:\n${body}\n.ltorg\n`);
+    const elf = join(dir, name);
+    expect(el2sim('asm', '--text-base', '0x40080000', src, '-o', elf).status).toBe(0);
+    return elf;
+  }
+  const OFF = '    ldr x0, =0x84000008\n    smc #0';
+
+  it('passes the UART through to stdout byte for byte and exits 0 on PSCI SYSTEM_OFF', () => {
+    const stats = join(dir, 'boot-stats.json');
+    const r = el2sim('boot', '--stats', stats, image('uart', `    ldr x1, =0x09000000\n    mov w0, #'A'\n    strb w0, [x1]\n    mov w0, #10\n    strb w0, [x1]\n${OFF}`));
+    expect([r.stdout, r.stderr, r.status]).toEqual(['A\n', '', 0]);
+    expect(JSON.parse(readFileSync(stats, 'utf8'))).toMatchObject({ instructions: 7, stop: 'poweroff' });
+  });
+
+  it('reports a stuck machine on stderr with PC and EL, exit status 126', () => {
+    const r = el2sim('boot', image('wfi', '    wfi'));
+    expect(r.stderr).toBe('el2sim: WFI with no interrupt that can ever arrive at pc=0x40080000 EL2\n');
+    expect(r.status).toBe(126);
+  });
+
+  it('starts at EL1 with --el 1 and writes a trace', () => {
+    const trace = join(dir, 'trace.txt');
+    const r = el2sim('boot', '--el', '1', '--trace', trace, '--max-insns', '3', image('el1', '    mrs x0, CurrentEL\n    nop\n1:  b 1b'));
+    expect(r.status).toBe(124);
+    expect(readFileSync(trace, 'utf8').split('\n')[0]).toBe('0x40080000 EL1  d5384240  mrs x0, currentel  x0=0x4');
+  });
+
+  it('rejects a bad memory size and an image outside RAM', () => {
+    expect(el2sim('boot', '--mem', 'lots', image('m', OFF)).stderr).toMatch(/--mem: 'lots' is not a size/);
+    const low = join(dir, 'low');
+    writeFileSync(join(dir, 'low.S'), '_start: b _start\n');
+    el2sim('asm', join(dir, 'low.S'), '-o', low);
+    const r = el2sim('boot', low);
+    expect(r.stderr).toMatch(/^el2sim: .*low: cannot load \[0x400000, 0x400004\): outside RAM \[0x40000000, 0x50000000\)\n$/);
+    expect(r.status).toBe(1);
+  });
+});

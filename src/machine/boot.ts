@@ -5,6 +5,8 @@ import type { Timing } from '../spec/timing.js';
 import { Machine, type RunResult } from './machine.js';
 
 export interface BootOptions {
+  /** The image's name, for error messages. */
+  name?: string;
   el: 1 | 2;
   memBytes: number;
   timing: Timing;
@@ -15,7 +17,7 @@ export interface BootOptions {
 
 export function runBoot(image: ElfImage, opts: BootOptions): RunResult {
   const m = new Machine({ memBytes: opts.memBytes, el: opts.el, timing: opts.timing, output: opts.output });
-  m.load(image);
+  m.load(image, opts.name);
   return m.run(opts.maxInsns, opts.trace);
 }
 

@@ -17,6 +17,9 @@ import { FlatSpace } from './bus-space.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 
+/** An image that cannot be placed in the machine (a segment outside RAM). */
+export class ImageError extends Error {}
+
 export const RAM_BASE = 0x4000_0000;
 export const UART_BASE = 0x0900_0000;
 
@@ -74,11 +77,15 @@ export class Machine {
   }
 
   /** Loads the image's segments at their addresses (MMU off: physical) and starts at its entry point. */
-  load(image: ElfImage): void {
+  load(image: ElfImage, name = 'image'): void {
     for (const s of image.segments) {
       const bytes = new Uint8Array(s.memsz);
       bytes.set(s.data);
-      this.bus.loadImage(Number(s.vaddr), bytes);
+      try {
+        this.bus.loadImage(Number(s.vaddr), bytes);
+      } catch (e) {
+        throw new ImageError(`${name}: ${(e as Error).message}`);
+      }
     }
     this.cpu.pc = Number(image.entry);
   }
