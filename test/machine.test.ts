@@ -137,3 +137,32 @@ describe('machines that cannot make progress stop with a report', () => {
     expect([r.reason, r.instructions, r.message]).toEqual(['limit', 500, 'instruction limit reached (500) at pc=0x40080000 EL2']);
   });
 });
+
+describe('asynchronous exceptions', () => {
+  it('a virtual IRQ (HCR_EL2.VI with IMO) is taken at EL1 once PSTATE.I is clear, at VBAR_EL1 + 0x280', () => {
+    const { m } = machine([
+      '    adr x0, vectors', '    msr vbar_el1, x0',
+      '    ldr x1, =0x80000090', '    msr hcr_el2, x1', // RW | VI | IMO
+      '    adr x0, el1', '    msr elr_el2, x0', '    mov x0, #0x3c5', '    msr spsr_el2, x0', '    eret', // EL1h, all masked
+      'el1: mov x5, #1', '    msr daifclr, #2', // unmask IRQ: the virtual IRQ is taken here
+      '    mov x6, #1', // not reached
+      '    .balign 2048',
+      'vectors: .skip 0x280',
+      '    mrs x7, elr_el1', '    mrs x8, spsr_el1', ...OFF,
+    ]);
+    expect(m.run(200).reason).toBe('poweroff');
+    expect([m.cpu.r[5], m.cpu.r[6]]).toEqual([1n, 0n]);
+    expect(m.cpu.r[8] & 0x3cfn).toBe(0x345n); // SPSR_EL1: D, A, F still masked, I clear, EL1h
+  });
+
+  it('WFI lets time pass to the next timer deadline, charged as idle cycles', () => {
+    const r = machine([
+      '    mov x0, #1000', '    msr cnthp_tval_el2, x0', '    mov x0, #1', '    msr cnthp_ctl_el2, x0', // EL2 timer in 1000 ticks
+      '    wfi', '    mrs x1, cnthp_ctl_el2', '    wfi',
+    ]).m.run(100);
+    // 1000 ticks at 62.5 MHz = 16 us = 32,000 cycles at 2 GHz; then nothing can wake the second WFI (no GIC routes the timer yet)
+    expect(r.reason).toBe('stuck');
+    expect(r.cyclesBy.idle).toBeGreaterThan(31_000);
+    expect(r.cycles).toBeGreaterThanOrEqual(32_000);
+  });
+});

@@ -308,7 +308,7 @@ export class Cpu implements SysCtx {
   writeHook(h: string, v: bigint): void {
     switch (h) {
       case 'NZCV': this.nzcv = Number(v & 0xf0000000n) | 0; return;
-      case 'DAIF': this.daif = Number((v >> 6n) & 0xfn); return;
+      case 'DAIF': this.daif = Number((v >> 6n) & 0xfn); this.nextEvent = 0; return; // an unmasked interrupt may now be taken
       case 'SPSel': this.setEl(this.el, Number(v & 1n)); return;
       case 'SP_EL0': this.setSpOf(0, v); return;
       case 'SP_EL1': this.setSpOf(1, v); return;
@@ -331,6 +331,12 @@ export class Cpu implements SysCtx {
   }
   /** Set by the environment to end run() early (exit, power-off). */
   stopped = false;
+  /**
+   * The cycle count at which the environment wants control between two blocks
+   * (a timer deadline, an interrupt that may now be taken); 0 = at the next block.
+   */
+  nextEvent = Infinity;
+  onEvent: () => void = () => { this.nextEvent = Infinity; };
 
   /**
    * Executes whole basic blocks: their instruction count and static cost are
@@ -339,6 +345,10 @@ export class Cpu implements SysCtx {
    */
   private runInner(limit: number): void {
     while (!this.stopped) {
+      if (this.cycles >= this.nextEvent) {
+        this.onEvent();
+        if (this.stopped) return;
+      }
       const pc = this.pc;
       const vpn = Math.floor(pc / PAGE_SIZE);
       if (vpn !== this.fetchVpn || (pc & 3) !== 0) this.enterPage(pc, vpn);

@@ -1,61 +1,82 @@
-// The generic timer's system-register side: the counter (CNTPCT, and CNTVCT =
-// CNTPCT - CNTVOFF_EL2) derived from the cycle count at the counter frequency,
-// and the EL1 physical, virtual and EL2 physical timers' CTL and TVAL views of
-// their CVAL. Interrupt delivery arrives with the GIC.
+// The generic timer: the counter (CNTPCT, and CNTVCT = CNTPCT - CNTVOFF_EL2)
+// derived from the cycle count at the counter frequency; the EL1 physical,
+// virtual and EL2 physical timers (CTL, CVAL, and TVAL as a view of CVAL); and
+// their interrupt lines (PPIs 30, 27 and 26 on the virt machine).
 import type { Cpu } from '../core/cpu.js';
 import { SLOT } from '../generated/sysregs.js';
 
 const ENABLE = 1n, IMASK = 2n, ISTATUS = 4n;
-
-interface TimerRegs { ctl: bigint; cval: number; virtual: boolean }
+type Name = 'P' | 'V' | 'HP';
+const NAMES: Name[] = ['P', 'V', 'HP'];
 
 export class GenericTimer {
-  /** CTL (ENABLE, IMASK) per timer; CVAL lives in the system-register slots. */
-  private readonly ctl = { P: 0n, V: 0n, HP: 0n };
+  private readonly ctl: Record<Name, bigint> = { P: 0n, V: 0n, HP: 0n };
+  private readonly cval: Record<Name, bigint> = { P: 0n, V: 0n, HP: 0n };
+  private cntvoff = 0n;
+  /** Called when a timer register changes (a line or a deadline may have moved). */
+  onChange: () => void = () => {};
 
   constructor(private readonly cpu: Cpu, private readonly coreHz: number) {}
 
+  private freq(): number {
+    return Number(this.cpu.sys[SLOT.CNTFRQ_EL0]);
+  }
   /** The physical count: cycles scaled to the counter frequency (CNTFRQ_EL0). */
   physicalCount(): bigint {
-    const freq = Number(this.cpu.sys[SLOT.CNTFRQ_EL0]);
-    return BigInt(Math.floor((this.cpu.cycles * freq) / this.coreHz));
+    return BigInt(Math.floor((this.cpu.cycles * this.freq()) / this.coreHz));
   }
   virtualCount(): bigint {
-    return BigInt.asUintN(64, this.physicalCount() - this.cpu.sys[SLOT.CNTVOFF_EL2]);
+    return BigInt.asUintN(64, this.physicalCount() - this.cntvoff);
+  }
+  private count(n: Name): bigint {
+    return n === 'V' ? this.virtualCount() : this.physicalCount();
+  }
+  /** ISTATUS: enabled and CVAL <= count. */
+  private status(n: Name): bigint {
+    return this.ctl[n] & ENABLE && this.cval[n] <= this.count(n) ? ISTATUS : 0n;
   }
 
-  private timer(name: 'P' | 'V' | 'HP'): TimerRegs {
-    const cval = name === 'P' ? SLOT.CNTP_CVAL_EL0 : name === 'V' ? SLOT.CNTV_CVAL_EL0 : SLOT.CNTHP_CVAL_EL2;
-    return { ctl: this.ctl[name], cval, virtual: name === 'V' };
+  /** Interrupt line levels: condition met, enabled, not masked. */
+  lines(): Record<Name, boolean> {
+    const level = (n: Name) => (this.ctl[n] & IMASK) === 0n && this.status(n) !== 0n;
+    return { P: level('P'), V: level('V'), HP: level('HP') };
   }
 
-  /** ISTATUS: the timer condition CVAL <= count holds and the timer is enabled. */
-  private status(t: TimerRegs): bigint {
-    const count = t.virtual ? this.virtualCount() : this.physicalCount();
-    return t.ctl & ENABLE && this.cpu.sys[t.cval] <= count ? ISTATUS : 0n;
-  }
-
-  /** Serves a hooked timer register; undefined if the name is not one of the timer's. */
-  read(hook: string): bigint | undefined {
-    switch (hook) {
-      case 'CNTPCT_EL0': return this.physicalCount();
-      case 'CNTVCT_EL0': return this.virtualCount();
+  /** The first cycle count at which an enabled, unmasked timer not yet firing will fire; Infinity if none. */
+  nextDeadline(): number {
+    let next = Infinity;
+    for (const n of NAMES) {
+      if ((this.ctl[n] & (ENABLE | IMASK)) !== ENABLE || this.status(n)) continue;
+      const physical = this.cval[n] + (n === 'V' ? this.cntvoff : 0n);
+      next = Math.min(next, Math.ceil((Number(physical) * this.coreHz) / this.freq()));
     }
-    const m = /^CNT(P|V|HP)_(CTL|TVAL)_EL[02]$/.exec(hook);
+    return next;
+  }
+
+  /** Serves a hooked timer register; undefined if the name is not the timer's. */
+  read(hook: string): bigint | undefined {
+    if (hook === 'CNTPCT_EL0') return this.physicalCount();
+    if (hook === 'CNTVCT_EL0') return this.virtualCount();
+    if (hook === 'CNTVOFF_EL2') return this.cntvoff;
+    const m = /^CNT(P|V|HP)_(CTL|CVAL|TVAL)_EL[02]$/.exec(hook);
     if (!m) return undefined;
-    const t = this.timer(m[1] as 'P' | 'V' | 'HP');
-    if (m[2] === 'CTL') return t.ctl | this.status(t);
-    const count = t.virtual ? this.virtualCount() : this.physicalCount();
-    return BigInt.asUintN(32, this.cpu.sys[t.cval] - count);
+    const n = m[1] as Name;
+    if (m[2] === 'CTL') return this.ctl[n] | this.status(n);
+    if (m[2] === 'CVAL') return this.cval[n];
+    return BigInt.asUintN(32, this.cval[n] - this.count(n));
   }
 
   write(hook: string, v: bigint): boolean {
-    const m = /^CNT(P|V|HP)_(CTL|TVAL)_EL[02]$/.exec(hook);
-    if (!m) return false;
-    const name = m[1] as 'P' | 'V' | 'HP';
-    const t = this.timer(name);
-    if (m[2] === 'CTL') this.ctl[name] = v & (ENABLE | IMASK);
-    else this.cpu.sys[t.cval] = BigInt.asUintN(64, (t.virtual ? this.virtualCount() : this.physicalCount()) + BigInt.asIntN(32, v));
+    if (hook === 'CNTVOFF_EL2') this.cntvoff = v;
+    else {
+      const m = /^CNT(P|V|HP)_(CTL|CVAL|TVAL)_EL[02]$/.exec(hook);
+      if (!m) return false;
+      const n = m[1] as Name;
+      if (m[2] === 'CTL') this.ctl[n] = v & (ENABLE | IMASK);
+      else if (m[2] === 'CVAL') this.cval[n] = v;
+      else this.cval[n] = BigInt.asUintN(64, this.count(n) + BigInt.asIntN(32, v));
+    }
+    this.onChange();
     return true;
   }
 }

@@ -6,7 +6,8 @@ import { Cpu } from '../core/cpu.js';
 import { makeDecoder } from '../core/decode.js';
 import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/exception.js';
 import { disassemble } from '../asm/disasm.js';
-import { takeException, exceptionReturn, savedPstate } from '../core/exception-entry.js';
+import { takeException, exceptionReturn, savedPstate, Vector } from '../core/exception-entry.js';
+import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, type InterruptController } from './interrupts.js';
 import { Ram } from '../mem/ram.js';
 import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
@@ -41,7 +42,8 @@ export interface RunResult {
   message?: string;
   instructions: number;
   cycles: number;
-  cyclesBy: { execute: number; exception: number };
+  /** `idle`: cycles spent in WFI/WFE waiting for an interrupt or a timer. */
+  cyclesBy: { execute: number; exception: number; idle: number };
 }
 
 /** Identical exceptions in a row (same syndrome, same registers) after which the machine is declared stuck. */
@@ -56,6 +58,11 @@ export class Machine {
   readonly conduit: 'smc' | 'hvc';
   private stop: { reason: StopReason; message?: string } | undefined;
   private exceptionCycles = 0;
+  private idleCycles = 0;
+  private readonly timer: GenericTimer;
+  /** The event register of WFE/SEV. */
+  private event = false;
+  private readonly gic: InterruptController | null = null;
   private lastSignature = '';
   private sameCount = 0;
   /** Instructions retired when the last exception was taken (to see a fault loop that executes nothing). */
@@ -68,7 +75,9 @@ export class Machine {
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
     this.cpu.setEl(opts.el, 1);
     this.cpu.daif = 0xf;
-    const timer = new GenericTimer(this.cpu, opts.timing.frequencyMHz * 1e6);
+    const timer = (this.timer = new GenericTimer(this.cpu, opts.timing.frequencyMHz * 1e6));
+    timer.onChange = () => { this.cpu.nextEvent = 0; };
+    this.cpu.onEvent = () => this.interrupts();
     this.cpu.hooks = {
       read: (h) => timer.read(h) ?? this.unmodelled(h),
       write: (h, v) => { if (!timer.write(h, v)) this.unmodelled(h); },
@@ -96,7 +105,10 @@ export class Machine {
     if (trace) this.runTraced(maxInsns, trace);
     else c.run(maxInsns, (e) => this.exception(e));
     const stop = this.stop ?? { reason: 'limit' as const, message: `instruction limit reached (${maxInsns}) at ${this.where()}` };
-    return { ...stop, instructions: c.instructions, cycles: c.cycles, cyclesBy: { execute: c.cycles - this.exceptionCycles, exception: this.exceptionCycles } };
+    return {
+      ...stop, instructions: c.instructions, cycles: c.cycles,
+      cyclesBy: { execute: c.cycles - this.exceptionCycles - this.idleCycles, exception: this.exceptionCycles, idle: this.idleCycles },
+    };
   }
 
   /** One instruction at a time: PC, EL, word, disassembly, and the registers it wrote. */
@@ -140,14 +152,85 @@ export class Machine {
 
   private sysOp(op: string): void {
     const c = this.cpu;
-    if (op === 'ERET') {
-      exceptionReturn(c);
-      c.cycles += this.opts.timing.exception.eret;
-      this.exceptionCycles += this.opts.timing.exception.eret;
-    } else if (op === 'WFI' || op === 'WFE') {
-      // no interrupt controller yet: nothing can ever wake the core
-      this.halt('stuck', `${op} with no interrupt that can ever arrive at ${this.where()}`);
+    switch (op) {
+      case 'ERET':
+        exceptionReturn(c);
+        c.cycles += this.opts.timing.exception.eret;
+        this.exceptionCycles += this.opts.timing.exception.eret;
+        this.event = true; // an exception return sets the event register
+        c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
+        return;
+      case 'SEV': case 'SEVL':
+        this.event = true;
+        return;
+      case 'WFE':
+        if (this.event) { this.event = false; return; }
+        this.wait(op);
+        return;
+      case 'WFI':
+        this.wait(op);
+        return;
     }
+  }
+
+  /**
+   * WFI/WFE: time passes to the next interrupt. One already pending (masked or
+   * not) wakes the core at once; else the next timer deadline; with neither,
+   * nothing can ever wake it.
+   */
+  private wait(op: string): void {
+    const c = this.cpu;
+    if (this.anyPending()) return;
+    const deadline = this.timer.nextDeadline();
+    if (deadline === Infinity) {
+      this.halt('stuck', `${op} with no interrupt that can ever arrive at ${this.where()}`);
+      return;
+    }
+    if (deadline > c.cycles) {
+      this.idleCycles += deadline - c.cycles;
+      c.cycles = deadline;
+    }
+    c.nextEvent = 0;
+  }
+
+  /** Drives the timer lines into the interrupt controller. */
+  private updateLines(): void {
+    if (!this.gic) return;
+    const l = this.timer.lines();
+    for (const n of ['P', 'V', 'HP'] as const) this.gic.setLevel(TIMER_PPI[n], l[n]);
+  }
+
+  /** Pending interrupts, whatever PSTATE's masks say (what wakes WFI). */
+  private anyPending(): boolean {
+    this.updateLines();
+    return !!this.gic?.irqPending() || !!this.gic?.fiqPending() || virtualPending(this.cpu);
+  }
+
+  /**
+   * Between two blocks, when an interrupt may have become takeable: takes the
+   * first one routing and masking allow, and schedules the next check at the
+   * next timer deadline.
+   */
+  private interrupts(): void {
+    const c = this.cpu;
+    c.nextEvent = this.timer.nextDeadline();
+    this.updateLines();
+    // FIQ before IRQ, physical before virtual
+    const order: [boolean, () => number, Vector][] = [
+      [!!this.gic?.fiqPending(), () => physicalTarget(c, 'fiq'), Vector.Fiq],
+      [!!this.gic?.irqPending(), () => physicalTarget(c, 'irq'), Vector.Irq],
+      [true, () => (virtualTaken(c, 'fiq') ? 1 : -1), Vector.Fiq],
+      [true, () => (virtualTaken(c, 'irq') ? 1 : -1), Vector.Irq],
+    ];
+    let target = -1, vector = Vector.Irq;
+    for (const [pending, route, v] of order) {
+      if (pending && (target = route()) >= 0) { vector = v; break; }
+    }
+    if (target < 0) return;
+    takeException(c, new ArchException(0, 0, target), vector);
+    c.pc = c.npc;
+    c.cycles += this.opts.timing.exception.entry;
+    this.exceptionCycles += this.opts.timing.exception.entry;
   }
 
   /** Handles an exception raised by an instruction; false when the firmware model served it instead. */
