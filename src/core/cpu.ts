@@ -6,7 +6,7 @@ import { ArchException, EC } from './exception.js';
 import { Access, PAGE_SIZE, type AddressSpace, type Page } from './memory.js';
 import { REG_SLOTS, SP, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
-import { sysResetValues } from '../generated/sysregs.js';
+import { sysResetValues, SLOT } from '../generated/sysregs.js';
 import { Block, MAX_BLOCK, HOT_BLOCK } from './block.js';
 
 export type Exec = (c: Cpu) => void;
@@ -119,6 +119,7 @@ export class Cpu implements SysCtx {
   // --- addresses ---
   /** Slot `s` plus `off` as an address: the signed-64 value as a Number, exact within ±2^53. */
   ea(s: number, off: number): number {
+    if (s === SP && (this.u32[2 * SP] & 15) !== 0) this.checkSpAlignment();
     const hi = this.i32[2 * s + 1];
     if (hi >= -0x200000 && hi < 0x200000) return hi * TWO32 + this.u32[2 * s] + off;
     return this.addr(this.r[s] + BigInt(off));
@@ -128,6 +129,11 @@ export class Cpu implements SysCtx {
     const s = BigInt.asIntN(64, v);
     if (s >= -(2n ** 53n) && s < 2n ** 53n) return Number(s);
     throw new ArchException(this.el === 0 ? EC.DABT_LOWER : EC.DABT_SAME, 0b000100 /* translation fault, level 0 */, -1, BigInt.asUintN(64, v));
+  }
+  /** An SP-based access with SP not 16-byte aligned faults when SCTLR_ELx.SA (SA0 at EL0) is set. */
+  private checkSpAlignment(): void {
+    const sctlr = this.el === 2 ? this.sys[SLOT.SCTLR_EL2] : this.sys[SLOT.SCTLR_EL1];
+    if ((sctlr >> (this.el === 0 ? 4n : 3n)) & 1n) throw new ArchException(EC.SP_ALIGN, 0);
   }
   /** Writes an address Number (exact, |a| < 2^53) into slot s as its 64-bit value, without a BigInt. */
   setAddr(s: number, a: number): void {

@@ -15,8 +15,12 @@ const FAR = [-1, SLOT.FAR_EL1, SLOT.FAR_EL2];
 const VBAR = [-1, SLOT.VBAR_EL1, SLOT.VBAR_EL2];
 const HCR_TGE = F.HCR_EL2.TGE.mask;
 
-/** ECs whose preferred return address is the next instruction (the exception is taken after it executes). */
-const RETURNS_AFTER = new Set<number>([EC.SVC64, EC.HVC64, EC.SMC64]);
+/**
+ * ECs whose preferred return address is the next instruction (the exception is taken after it
+ * executes). Not SMC: without EL3 an SMC exception is only ever the HCR_EL2.TSC trap, which
+ * returns to the SMC itself.
+ */
+const RETURNS_AFTER = new Set<number>([EC.SVC64, EC.HVC64]);
 /** ECs that set FAR. */
 const SETS_FAR = new Set<number>([EC.IABT_LOWER, EC.IABT_SAME, EC.DABT_LOWER, EC.DABT_SAME, EC.PC_ALIGN]);
 

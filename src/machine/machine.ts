@@ -13,7 +13,7 @@ import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
-import { SLOT } from '../generated/sysregs.js';
+import { SLOT, F } from '../generated/sysregs.js';
 import { FlatSpace } from './bus-space.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
@@ -237,7 +237,9 @@ export class Machine {
   private exception(e: ArchException): boolean {
     const c = this.cpu;
     if (this.firmware(e)) return false;
-    if (e.ec === EC.SMC64) e = undefinedInstruction(); // no EL3: an SMC nobody serves is UNDEFINED
+    // No EL3: an SMC the firmware model does not serve is UNDEFINED, except that from EL1
+    // HCR_EL2.TSC traps it to EL2 (QEMU lets TSC trap the SMC its PSCI stands in for).
+    if (e.ec === EC.SMC64) e = c.el === 1 && c.sys[SLOT.HCR_EL2] & F.HCR_EL2.TSC.mask ? new ArchException(EC.SMC64, e.iss, 2) : undefinedInstruction();
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
     const target = takeException(c, e);
