@@ -33,14 +33,7 @@ export function virtualPending(c: Cpu): boolean {
   return (c.sys[SLOT.HCR_EL2] & (H.VI.mask | H.VF.mask)) !== 0n;
 }
 
-/** What the machine needs from its interrupt controller. */
-export interface InterruptController {
-  /** Drive a level-sensitive interrupt line (PPIs of the timers, SPIs of devices). */
-  setLevel(intid: number, level: boolean): void;
-  /** Whether the CPU interface signals IRQ (Group 1) / FIQ (Group 0) to the core. */
-  irqPending(): boolean;
-  fiqPending(): boolean;
-}
-
 /** PPIs of the generic timers on the virt machine. */
 export const TIMER_PPI = { P: 30, V: 27, HP: 26 } as const;
+/** The PL011's interrupt on the virt machine: SPI 1. */
+export const UART_INTID = 33;

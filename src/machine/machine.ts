@@ -1,5 +1,6 @@
 // The virt machine: one Cortex-A57-like core at EL0–EL2 (no EL3), RAM at
-// 0x4000_0000, a PL011 UART at 0x0900_0000, PSCI as QEMU's virt provides it.
+// 0x4000_0000, a PL011 UART at 0x0900_0000, a GICv3 (distributor 0x0800_0000,
+// redistributor 0x080A_0000), the generic timer, PSCI as QEMU's virt provides it.
 // It runs an image until power-off, an instruction limit, or a state from which
 // it provably cannot make progress.
 import { Cpu } from '../core/cpu.js';
@@ -7,7 +8,9 @@ import { makeDecoder } from '../core/decode.js';
 import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/exception.js';
 import { disassemble } from '../asm/disasm.js';
 import { takeException, exceptionReturn, savedPstate, Vector } from '../core/exception-entry.js';
-import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, type InterruptController } from './interrupts.js';
+import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, UART_INTID } from './interrupts.js';
+import { GicV3 } from '../devices/gicv3.js';
+import type { Device } from '../devices/device.js';
 import { Ram } from '../mem/ram.js';
 import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
@@ -62,16 +65,24 @@ export class Machine {
   private readonly timer: GenericTimer;
   /** The event register of WFE/SEV. */
   private event = false;
-  private readonly gic: InterruptController | null = null;
+  private readonly gic: GicV3;
   private lastSignature = '';
   private sameCount = 0;
   /** Instructions retired when the last exception was taken (to see a fault loop that executes nothing). */
   private lastExceptionAt = -1;
 
   constructor(private readonly opts: MachineOptions) {
+    const gic = (this.gic = new GicV3());
     const uart = new Pl011((byte) => opts.output(Uint8Array.of(byte)), UART_BASE);
-    this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uart]);
+    // the UART's interrupt line is SPI 1 (INTID 33); it can only change when the UART is written
+    const uartOnBus: Device = {
+      name: uart.name, base: uart.base, size: uart.size,
+      read: (off, size) => uart.read(off, size),
+      write: (off, size, v) => { uart.write(off, size, v); gic.setLevel(UART_INTID, uart.irqPending); },
+    };
+    this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uartOnBus, gic.distributor, gic.redistributor]);
     this.cpu = new Cpu(new FlatSpace(this.bus), makeDecoder(opts.timing.classes));
+    gic.onChange = () => { this.cpu.nextEvent = 0; };
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
     this.cpu.setEl(opts.el, 1);
     this.cpu.daif = 0xf;
@@ -79,8 +90,8 @@ export class Machine {
     timer.onChange = () => { this.cpu.nextEvent = 0; };
     this.cpu.onEvent = () => this.interrupts();
     this.cpu.hooks = {
-      read: (h) => timer.read(h) ?? this.unmodelled(h),
-      write: (h, v) => { if (!timer.write(h, v)) this.unmodelled(h); },
+      read: (h) => timer.read(h) ?? gic.readReg(h) ?? this.unmodelled(h),
+      write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v)) this.unmodelled(h); },
       op: (op) => this.sysOp(op),
     };
   }
@@ -195,7 +206,6 @@ export class Machine {
 
   /** Drives the timer lines into the interrupt controller. */
   private updateLines(): void {
-    if (!this.gic) return;
     const l = this.timer.lines();
     for (const n of ['P', 'V', 'HP'] as const) this.gic.setLevel(TIMER_PPI[n], l[n]);
   }
@@ -203,7 +213,7 @@ export class Machine {
   /** Pending interrupts, whatever PSTATE's masks say (what wakes WFI). */
   private anyPending(): boolean {
     this.updateLines();
-    return !!this.gic?.irqPending() || !!this.gic?.fiqPending() || virtualPending(this.cpu);
+    return this.gic.irqPending() || this.gic.fiqPending() || virtualPending(this.cpu);
   }
 
   /**
@@ -217,8 +227,8 @@ export class Machine {
     this.updateLines();
     // FIQ before IRQ, physical before virtual
     const order: [boolean, () => number, Vector][] = [
-      [!!this.gic?.fiqPending(), () => physicalTarget(c, 'fiq'), Vector.Fiq],
-      [!!this.gic?.irqPending(), () => physicalTarget(c, 'irq'), Vector.Irq],
+      [this.gic.fiqPending(), () => physicalTarget(c, 'fiq'), Vector.Fiq],
+      [this.gic.irqPending(), () => physicalTarget(c, 'irq'), Vector.Irq],
       [true, () => (virtualTaken(c, 'fiq') ? 1 : -1), Vector.Fiq],
       [true, () => (virtualTaken(c, 'irq') ? 1 : -1), Vector.Irq],
     ];
