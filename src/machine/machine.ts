@@ -90,7 +90,7 @@ export class Machine {
     timer.onChange = () => { this.cpu.nextEvent = 0; };
     this.cpu.onEvent = () => this.interrupts();
     this.cpu.hooks = {
-      read: (h) => timer.read(h) ?? gic.readReg(h) ?? this.unmodelled(h),
+      read: (h) => (h === 'ISR_EL1' ? this.isr() : timer.read(h) ?? gic.readReg(h) ?? this.unmodelled(h)),
       write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v)) this.unmodelled(h); },
       op: (op) => this.sysOp(op),
     };
@@ -208,6 +208,17 @@ export class Machine {
   private updateLines(): void {
     const l = this.timer.lines();
     for (const n of ['P', 'V', 'HP'] as const) this.gic.setLevel(TIMER_PPI[n], l[n]);
+  }
+
+  /** ISR_EL1: I and F are the interrupt controller's outputs; at EL1 with IMO/FMO, the virtual ones. */
+  private isr(): bigint {
+    const c = this.cpu;
+    this.updateLines();
+    const hcr = c.sys[SLOT.HCR_EL2];
+    const virt = (mask: bigint) => c.el < 2 && (hcr & mask) !== 0n && (hcr & F.HCR_EL2.TGE.mask) === 0n;
+    const i = virt(F.HCR_EL2.IMO.mask) ? (hcr & F.HCR_EL2.VI.mask) !== 0n : this.gic.irqPending();
+    const f = virt(F.HCR_EL2.FMO.mask) ? (hcr & F.HCR_EL2.VF.mask) !== 0n : this.gic.fiqPending();
+    return (i ? 0x80n : 0n) | (f ? 0x40n : 0n);
   }
 
   /** Pending interrupts, whatever PSTATE's masks say (what wakes WFI). */
