@@ -353,3 +353,12 @@ describe('PC-relative addresses', () => {
     expect(exec1(0x10800000, 0n).x0).toBe(BigInt.asUintN(64, 0x10abcn - (1n << 20n)));
   });
 });
+
+describe('BIC (immediate)', () => {
+  it('assembles as AND with the inverted immediate, as GNU as does, and is never printed', () => {
+    expect(asm('bic w0, w0, #2')).toBe(0x121e7800);
+    expect(asm('bic x1, x2, #0xff')).toBe(0x9278dc41);
+    expect(asm('bic sp, x2, #1')).toBe(0x927ff85f);
+    expect(disassemble(0x121e7800)).toBe('and\tw0, w0, #0xfffffffd');
+  });
+});

@@ -88,6 +88,22 @@ for (const w of [32, 64] as const) {
     parse: parseHash,
   });
 
+  /** BIC (immediate): GNU as accepts it as AND with the inverted immediate; objdump never prints it. */
+  defineKind<bigint>(`BitmaskImmNot${w}`, {
+    doc: `inverted bitmask immediate of BIC (an assembler alias of ${w}-bit AND); args N, immr, imms`,
+    arity: 3,
+    decode: ([n, immr, imms]) => {
+      const v = bitmaskValue(n, immr, imms, w);
+      return v === undefined ? undefined : ~v & mask;
+    },
+    encode: (v) => {
+      const u = normalize(v, w);
+      return u === undefined ? undefined : encodeBitmask(~u & mask, w);
+    },
+    print: hex,
+    parse: parseHash,
+  });
+
   /** MOV (bitmask immediate): objdump prints ORR as MOV unless MOVZ or MOVN could make the value. */
   defineKind<bigint>(`MovBitmaskImm${w}`, {
     doc: `${w}-bit bitmask immediate of MOV (ORR alias); undecodable when MOVZ/MOVN could make it (objdump prints ORR then)`,
