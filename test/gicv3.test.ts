@@ -414,3 +414,184 @@ describe('SPIs through the distributor', () => {
     expect(() => gic.setLevel(287, true)).not.toThrow();
   });
 });
+
+describe('the virtual CPU interface', () => {
+  const GUEST = { el: 1, hcr: 0x8000_0018n }; // EL1 with HCR_EL2.RW, IMO and FMO
+  const ich = (name: string): bigint => gic.readReg(`ICH_${name}_EL2`)!;
+  const setIch = (name: string, v: bigint): void => {
+    expect(gic.writeReg(`ICH_${name}_EL2`, v)).toBe(true);
+  };
+  const icv = (name: string): number => Number(gic.readReg(`ICC_${name}_EL1`, GUEST));
+  const setIcv = (name: string, v: number): void => {
+    expect(gic.writeReg(`ICC_${name}_EL1`, BigInt(v), GUEST)).toBe(true);
+  };
+  /** A list register: State, HW, Group, Priority, pINTID (bit 41: EOI), vINTID. */
+  const lr = (o: { state: bigint; group?: bigint; prio: number; vintid: number; hw?: number; eoi?: boolean }): bigint =>
+    (o.state << 62n) | (BigInt(o.hw ?? -1) >= 0n ? (1n << 61n) | (BigInt(o.hw!) << 32n) : 0n) | ((o.group ?? 1n) << 60n) |
+    (BigInt(o.prio) << 48n) | (o.eoi ? 1n << 41n : 0n) | BigInt(o.vintid);
+  const PENDING = 1n, ACTIVE = 2n;
+
+  /** What a guest does: enable both virtual groups and open its priority mask; the hypervisor enables the interface. */
+  function enableGuest(): void {
+    setIch('HCR', 1n);
+    setIcv('IGRPEN0', 1);
+    setIcv('IGRPEN1', 1);
+    setIcv('PMR', 0xff);
+  }
+
+  it('resets as QEMU does for a Cortex-A57', () => {
+    expect(ich('VTR')).toBe(0x90b8_0003n); // 4 LRs, TDS, nV4, A3V, 24-bit IDs, 5 PRE and PRI bits
+    expect(ich('VMCR')).toBe(0x4c_0008n); // VFIQEn, VBPR1 = 3, VBPR0 = 2
+    expect([ich('HCR'), ich('LR0'), ich('LR3'), ich('AP0R0'), ich('AP1R0')]).toEqual([0n, 0n, 0n, 0n, 0n]);
+    expect([ich('ELRSR'), ich('EISR'), ich('MISR')]).toEqual([0xfn, 0n, 0n]);
+    expect(gic.virtualIrqPending() || gic.virtualFiqPending()).toBe(false);
+  });
+
+  it('serves EL1 ICC accesses from ICH_VMCR_EL2 when HCR_EL2 routes their group', () => {
+    setIcc('PMR', 0x80);
+    setIcv('PMR', 0xff);
+    expect(icv('PMR')).toBe(0xf8);
+    expect(icc('PMR')).toBe(0x80); // the physical mask is untouched
+    expect(Number(gic.readReg('ICC_PMR_EL1', { el: 2, hcr: GUEST.hcr }))).toBe(0x80); // EL2 always sees the physical one
+    setIcv('IGRPEN1', 1);
+    setIcv('CTLR', 3); // CBPR, EOImode
+    expect(ich('VMCR')).toBe(0xf84c_021an); // VPMR, VEOIM, VCBPR, VFIQEn, VENG1
+    expect([icv('CTLR'), icc('CTLR'), icc('IGRPEN1')]).toEqual([0x8c03, 0x8c00, 0]);
+    // FMO alone routes Group 0 and the common registers, not Group 1; TGE routes both
+    const fmo = { el: 1, hcr: 0x8000_0008n };
+    expect(Number(gic.readReg('ICC_PMR_EL1', fmo))).toBe(0xf8);
+    expect(Number(gic.readReg('ICC_IGRPEN1_EL1', fmo))).toBe(0);
+    expect(Number(gic.readReg('ICC_IGRPEN1_EL1', { el: 1, hcr: 0x8800_0000n }))).toBe(1);
+    expect(icv('SRE')).toBe(7); // not virtualized
+  });
+
+  it('clamps the virtual binary points to their minimums and makes VBPR1 a view of VBPR0 + 1 with VCBPR', () => {
+    setIcv('BPR0', 0);
+    setIcv('BPR1', 0);
+    expect([icv('BPR0'), icv('BPR1')]).toEqual([2, 3]);
+    setIch('VMCR', 0n);
+    expect(ich('VMCR')).toBe(0x4c_0008n);
+    setIcv('BPR0', 5);
+    setIcv('CTLR', 1);
+    setIcv('BPR1', 7); // ignored
+    expect([icv('BPR0'), icv('BPR1')]).toEqual([5, 6]);
+  });
+
+  it('signals a pending Group 1 list register as vIRQ only when the interface, its group and the mask let it', () => {
+    setIch('LR0', lr({ state: PENDING, prio: 0xa0, vintid: 42 }));
+    expect(gic.virtualIrqPending()).toBe(false);
+    setIch('HCR', 1n);
+    setIcv('PMR', 0xff);
+    expect(gic.virtualIrqPending()).toBe(false); // VENG1 clear
+    expect(icv('HPPIR1')).toBe(1023);
+    setIcv('IGRPEN1', 1);
+    expect(gic.virtualIrqPending()).toBe(true);
+    expect(changes).toBeGreaterThan(0);
+    setIcv('PMR', 0xa0); // not higher than the mask
+    expect(gic.virtualIrqPending()).toBe(false);
+    expect(icv('HPPIR1')).toBe(42); // HPPIR ignores the mask
+    expect(icv('IAR1')).toBe(1023);
+    expect(gic.irqPending()).toBe(false); // nothing physical
+  });
+
+  it('acknowledges and ends a virtual interrupt: pending → active → invalid, with the running priority', () => {
+    enableGuest();
+    setIch('LR0', lr({ state: PENDING, prio: 0xa7, vintid: 42 })); // priority keeps five bits
+    expect(ich('LR0')).toBe(lr({ state: PENDING, prio: 0xa0, vintid: 42 }));
+    expect([ich('ELRSR'), icv('RPR')]).toEqual([0xen, 0xff]);
+    expect(icv('IAR0')).toBe(1023); // Group 1 only through IAR1
+    expect(icv('IAR1')).toBe(42);
+    expect(ich('LR0') >> 62n).toBe(ACTIVE);
+    expect([icv('RPR'), icv('AP1R0'), Number(ich('AP1R0'))]).toEqual([0xa0, 1 << 20, 1 << 20]);
+    expect(gic.virtualIrqPending()).toBe(false);
+    setIcv('EOIR1', 42);
+    expect([ich('LR0') >> 62n, ich('ELRSR'), BigInt(icv('RPR'))]).toEqual([0n, 0xfn, 0xffn]);
+  });
+
+  it('takes the highest-priority list register first and preempts only on group priority', () => {
+    enableGuest();
+    setIcv('BPR1', 4); // Group 1 preempts on priority bits 7:4
+    setIch('LR0', lr({ state: PENDING, prio: 0x90, vintid: 40 }));
+    setIch('LR1', lr({ state: PENDING, prio: 0x88, vintid: 41 }));
+    expect(icv('IAR1')).toBe(41);
+    expect(icv('RPR')).toBe(0x80); // the group priority of 0x88
+    setIch('LR2', lr({ state: PENDING, prio: 0x80, vintid: 42 }));
+    expect(gic.virtualIrqPending()).toBe(false); // higher, but the same group priority
+    expect(icv('IAR1')).toBe(1023);
+    setIch('LR3', lr({ state: PENDING, prio: 0x70, vintid: 43 }));
+    expect(icv('IAR1')).toBe(43);
+    setIcv('EOIR1', 43);
+    setIcv('EOIR1', 41);
+    expect(icv('IAR1')).toBe(42);
+    setIcv('EOIR1', 42);
+    expect(icv('IAR1')).toBe(40);
+  });
+
+  it('signals a Group 0 list register as vFIQ and acknowledges it through IAR0', () => {
+    enableGuest();
+    setIch('LR3', lr({ state: PENDING, group: 0n, prio: 0x40, vintid: 7 }));
+    expect([gic.virtualFiqPending(), gic.virtualIrqPending()]).toEqual([true, false]);
+    expect(icv('IAR1')).toBe(1023);
+    expect(icv('IAR0')).toBe(7);
+    expect(icv('AP0R0')).toBe(1 << 8);
+    setIcv('EOIR0', 7);
+    expect(ich('LR3') >> 62n).toBe(0n);
+  });
+
+  it('with VEOIM = 1 the EOI only drops the priority and ICV_DIR deactivates', () => {
+    enableGuest();
+    setIcv('CTLR', 2);
+    setIch('LR0', lr({ state: PENDING, prio: 0xa0, vintid: 42 }));
+    expect(icv('IAR1')).toBe(42);
+    setIcv('EOIR1', 42);
+    expect([ich('LR0') >> 62n, BigInt(icv('RPR'))]).toEqual([ACTIVE, 0xffn]);
+    setIcv('DIR', 42);
+    expect(ich('LR0') >> 62n).toBe(0n);
+  });
+
+  it('deactivates the physical INTID of a hardware list register', () => {
+    enableGuest();
+    setRedist(SGI + 0x300, 1 << 3); // INTID 3 active, as a hypervisor leaves it
+    setIch('LR1', lr({ state: PENDING, prio: 0x90, vintid: 43, hw: 3 }));
+    expect(icv('IAR1')).toBe(43);
+    setIcv('EOIR1', 43);
+    expect([ich('LR1') >> 62n, BigInt(redist(SGI + 0x300))]).toEqual([0n, 0n]);
+  });
+
+  it('counts EOIs no list register matches and raises the maintenance interrupt (PPI 25) for it with LRENPIE', () => {
+    enableGuest();
+    enableCpuInterface();
+    configureLocal(25, 1, 0x80);
+    setIch('LR0', lr({ state: PENDING, prio: 0xa0, vintid: 42 }));
+    expect(icv('IAR1')).toBe(42);
+    setIch('LR0', 0n); // the hypervisor takes the interrupt away while it is active
+    setIcv('EOIR1', 42);
+    expect(ich('HCR')).toBe((1n << 27n) | 1n); // EOIcount 1
+    expect(gic.irqPending()).toBe(false);
+    setIch('HCR', ich('HCR') | 4n); // LRENPIE
+    expect([ich('MISR'), BigInt(icc('HPPIR1'))]).toEqual([4n, 25n]);
+    expect(gic.irqPending()).toBe(true);
+  });
+
+  it('reports EOI, underflow and no-pending maintenance conditions in MISR and EISR', () => {
+    enableGuest();
+    enableCpuInterface();
+    configureLocal(25, 1, 0x80);
+    setIch('LR2', lr({ state: PENDING, prio: 0xa0, vintid: 44, eoi: true }));
+    expect([ich('EISR'), ich('ELRSR'), ich('MISR')]).toEqual([0n, 0xbn, 0n]);
+    expect(icv('IAR1')).toBe(44);
+    setIcv('EOIR1', 44);
+    expect([ich('EISR'), ich('ELRSR'), ich('MISR')]).toEqual([4n, 0xbn, 1n]); // not free until the hypervisor clears it
+    expect(gic.irqPending()).toBe(true);
+    expect(icc('IAR1')).toBe(25);
+    setIch('LR2', 0n);
+    expect(ich('MISR')).toBe(0n);
+    setIcc('EOIR1', 25);
+    expect(gic.irqPending()).toBe(false);
+    setIch('HCR', 0xbn); // En, UIE, NPIE: fewer than two valid list registers, none pending
+    expect(ich('MISR')).toBe(0xan);
+    expect(gic.irqPending()).toBe(true);
+    setIch('HCR', 0xan); // the interface disabled: no maintenance interrupt, whatever MISR says
+    expect([ich('MISR'), gic.irqPending()]).toEqual([0xan, false]);
+  });
+});

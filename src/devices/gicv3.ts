@@ -4,8 +4,7 @@
 // affinity routing always on), INTIDs 0–287 (16 SGIs, 16 PPIs, 256 SPIs) and
 // five priority bits. Group 0 is signalled as FIQ, Group 1 as IRQ. Physical
 // side only: no LPIs or ITS (QEMU has them, so its GICD_TYPER.LPIS,
-// GICR_TYPER.PLPIS and GICR_CTLR.CES read 1 where these read 0), and no
-// virtual CPU interface yet.
+// GICR_TYPER.PLPIS and GICR_CTLR.CES read 1 where these read 0).
 //
 // As in QEMU, the redistributor picks one highest-priority pending interrupt
 // (enabled, not active, its group enabled in GICD_CTLR, SPIs routed to this
@@ -19,21 +18,19 @@
 // the priority bytes, 8 bytes for GICD_IROUTER<n> and GICR_TYPER. Any other
 // size, a misaligned access or a reserved offset reads as zero and ignores
 // writes.
+//
+// The virtual CPU interface (GICv3 virtualization without vLPIs) is
+// VirtualInterface in gicv3-virt.ts: four list registers through which EL2
+// presents virtual interrupts to an EL1 guest.
 import type { Device } from './device.js';
+import { F } from '../generated/sysregs.js';
+import { NUM_IRQ, SPURIOUS, IDLE, PMR_MASK, APR_SHIFT, BPR_MIN, CBPR, EOIMODE, ICC_CTLR_FIXED, ctz, u32 } from './gic-common.js';
+import { VirtualInterface } from './gicv3-virt.js';
 
 export const GICD_BASE = 0x0800_0000;
 export const GICR_BASE = 0x080a_0000;
 
-const NUM_IRQ = 288;
 const WORDS = NUM_IRQ / 32;
-const SPURIOUS = 1023;
-/** Never signalled (the largest PMR is 0xf8), so it also stands for "nothing pending". */
-const IDLE = 0xff;
-/** Five priority bits: PMR keeps bits 7:3, and priority p has active-priority bit p >> 3. */
-const PMR_MASK = 0xf8;
-const APR_SHIFT = 3;
-/** Smallest binary points with five priority bits (QEMU's icc_min_bpr and icc_min_bpr_ns). */
-const BPR_MIN = [2, 3];
 
 const EN_GRP0 = 1, EN_GRP1 = 2, ARE = 1 << 4, DS = 1 << 6;
 /** GICD_TYPER: No1N, A3V, IDbits = 15. ITLinesNumber = 7 is QEMU's value for 256 SPIs (it counts SPIs, not INTIDs). */
@@ -43,8 +40,6 @@ const IIDR = 0x43b;
 /** GICR_TYPER: affinity 0.0.0.0, processor 0, Last; CommonLPIAff = 1 as QEMU sets it. */
 const GICR_TYPER = (1n << 24n) | (1n << 4n);
 const PROCESSOR_SLEEP = 2, CHILDREN_ASLEEP = 4;
-/** ICC_CTLR_EL1: CBPR and EOImode are writable; A3V, IDbits = 1 (24 bits) and PRIbits = 4 are fixed. */
-const CBPR = 1, EOIMODE = 2, ICC_CTLR_FIXED = 0x8c00;
 /** CoreSight IDs at 0xFFD0: PIDR4–7, PIDR0–3, CIDR0–3. PIDR0 (-1 here) names the frame; PIDR2.ArchRev = 3. */
 const ID_REGS = [0x44, 0, 0, 0, -1, 0xb4, 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1];
 const PIDR0_DIST = 0x92, PIDR0_REDIST = 0x93;
@@ -54,11 +49,38 @@ const IROUTER = 0x6000, IROUTER_END = 0x7fe0;
 /** IROUTER's affinity fields (Aff3, Aff2.Aff1.Aff0); all zero names this CPU. IRM is ignored, as QEMU does. */
 const IROUTER_AFF = 0xff_00ff_ffffn;
 
-const ctz = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
-const u32 = (v: bigint): number => Number(v & 0xffffffffn);
+/** The virt machine's GIC maintenance interrupt: PPI 9. */
+export const MAINTENANCE_INTID = 25;
+
+/** What the machine passes with a hooked access: the EL it comes from and HCR_EL2, which pick the ICC or the ICV view. */
+export interface AccessContext {
+  el: number;
+  hcr: bigint;
+}
+
+const H = F.HCR_EL2;
+const IMO = H.IMO.mask, FMO = H.FMO.mask;
+/**
+ * The ICC registers an EL1 access reaches through the virtual interface, and
+ * the HCR_EL2 bits that make it do so: FMO for Group 0, IMO for Group 1,
+ * either for the common ones.
+ */
+const VIRTUAL_WHEN: Record<string, bigint> = {
+  ICC_IAR0_EL1: FMO, ICC_EOIR0_EL1: FMO, ICC_HPPIR0_EL1: FMO, ICC_BPR0_EL1: FMO, ICC_AP0R0_EL1: FMO, ICC_IGRPEN0_EL1: FMO,
+  ICC_IAR1_EL1: IMO, ICC_EOIR1_EL1: IMO, ICC_HPPIR1_EL1: IMO, ICC_BPR1_EL1: IMO, ICC_AP1R0_EL1: IMO, ICC_IGRPEN1_EL1: IMO,
+  ICC_PMR_EL1: IMO | FMO, ICC_RPR_EL1: IMO | FMO, ICC_CTLR_EL1: IMO | FMO, ICC_DIR_EL1: IMO | FMO,
+};
+
+/** Whether an access to `name` is served by the virtual interface: from EL1 with HCR_EL2 routing its group (TGE routes both). */
+function isVirtual(name: string, ctx: AccessContext | undefined): boolean {
+  if (ctx?.el !== 1) return false;
+  const hcr = ctx.hcr & H.TGE.mask ? ctx.hcr | IMO | FMO : ctx.hcr;
+  return ((VIRTUAL_WHEN[name] ?? 0n) & hcr) !== 0n;
+}
+
 
 export class GicV3 {
-  /** Called after any change of irqPending() or fiqPending(). */
+  /** Called after any change of irqPending(), fiqPending(), virtualIrqPending() or virtualFiqPending(). */
   onChange: () => void = () => {};
   readonly distributor: Device;
   readonly redistributor: Device;
@@ -91,6 +113,13 @@ export class GicV3 {
   private irq = false;
   private fiq = false;
 
+  /** An LR with HW = 1 deactivates its physical INTID when the guest deactivates the virtual one. */
+  private readonly virt = new VirtualInterface((intid) => {
+    if (intid < NUM_IRQ) this.active[intid >> 5] &= ~(1 << (intid & 31));
+  });
+  private virq = false;
+  private vfiq = false;
+
   constructor() {
     this.edge[0] = 0xffff; // SGIs are edge-triggered; PPIs and SPIs reset to level-sensitive
     this.distributor = {
@@ -115,22 +144,45 @@ export class GicV3 {
     return this.fiq;
   }
 
+  /** The virtual CPU interface asserts vIRQ to the core: a Group 1 list register it may signal. */
+  virtualIrqPending(): boolean {
+    return this.virq;
+  }
+
+  /** The virtual CPU interface asserts vFIQ: a Group 0 list register it may signal. */
+  virtualFiqPending(): boolean {
+    return this.vfiq;
+  }
+
   /** Drives the input line of a PPI (16–31, this CPU's) or an SPI (32–287). */
   setLevel(intid: number, level: boolean): void {
     if (!Number.isInteger(intid) || intid < 16 || intid >= NUM_IRQ) throw new RangeError(`GICv3: INTID ${intid} has no input line`);
+    if (this.drive(intid, level)) this.update();
+  }
+
+  /** Sets an input line; true if it changed. */
+  private drive(intid: number, level: boolean): boolean {
     const w = intid >> 5, b = 1 << (intid & 31);
-    if (((this.level[w] & b) !== 0) === level) return;
+    if (((this.level[w] & b) !== 0) === level) return false;
     if (level) {
       this.level[w] |= b;
       if (this.edge[w] & b) this.pending[w] |= b; // a rising edge latches an edge-triggered interrupt
     } else {
       this.level[w] &= ~b;
     }
-    this.update();
+    return true;
   }
 
-  /** Serves a hooked ICC_* register read; undefined if `name` is not one the GIC serves. */
-  readReg(name: string): bigint | undefined {
+  /**
+   * Serves a hooked ICC_* or ICH_* register read; undefined if `name` is not
+   * one the GIC serves. Without `ctx` an ICC access is physical.
+   */
+  readReg(name: string, ctx?: AccessContext): bigint | undefined {
+    if (isVirtual(name, ctx) || name.startsWith('ICH_')) {
+      const r = this.virt.read(name);
+      this.update(); // ICV_IAR acknowledges
+      return r;
+    }
     switch (name) {
       case 'ICC_PMR_EL1': return BigInt(this.pmr);
       case 'ICC_IAR0_EL1': return BigInt(this.acknowledge(0));
@@ -152,8 +204,13 @@ export class GicV3 {
     return undefined;
   }
 
-  /** Serves a hooked ICC_* register write; false if `name` is not one the GIC serves. */
-  writeReg(name: string, v: bigint): boolean {
+  /** Serves a hooked ICC_* or ICH_* register write; false if `name` is not one the GIC serves. */
+  writeReg(name: string, v: bigint, ctx?: AccessContext): boolean {
+    if (isVirtual(name, ctx) || name.startsWith('ICH_')) {
+      if (!this.virt.write(name, v)) return false;
+      this.update();
+      return true;
+    }
     switch (name) {
       case 'ICC_PMR_EL1': this.pmr = u32(v) & PMR_MASK; break;
       case 'ICC_EOIR0_EL1': this.endOfInterrupt(0, v); break;
@@ -251,6 +308,8 @@ export class GicV3 {
 
   /** Recomputes the highest-priority pending interrupt and the outputs; reports a change of the outputs. */
   private update(): void {
+    const v = this.virt.signals();
+    this.drive(MAINTENANCE_INTID, v.maintenance);
     let best = SPURIOUS, prio = IDLE;
     const en0 = this.gicdCtlr & EN_GRP0 ? ~0 : 0, en1 = this.gicdCtlr & EN_GRP1 ? ~0 : 0;
     for (let w = 0; w < WORDS; w++) {
@@ -270,9 +329,11 @@ export class GicV3 {
     this.hpGroup = best === SPURIOUS ? 0 : this.groupOf(best);
     const signal = this.canSignal();
     const irq = signal && this.hpGroup === 1, fiq = signal && this.hpGroup === 0;
-    if (irq === this.irq && fiq === this.fiq) return;
+    if (irq === this.irq && fiq === this.fiq && v.irq === this.virq && v.fiq === this.vfiq) return;
     this.irq = irq;
     this.fiq = fiq;
+    this.virq = v.irq;
+    this.vfiq = v.fiq;
     this.onChange();
   }
 

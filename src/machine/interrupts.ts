@@ -20,10 +20,10 @@ export function physicalTarget(c: Cpu, kind: Async): number {
 }
 
 /** Whether a virtual interrupt of this kind (HCR_EL2.VI/VF) is taken to EL1 now. */
-export function virtualTaken(c: Cpu, kind: Async): boolean {
+export function virtualTaken(c: Cpu, kind: Async, fromGic = false): boolean {
   const hcr = c.sys[SLOT.HCR_EL2];
   const routed = hcr & (kind === 'irq' ? H.IMO.mask : H.FMO.mask) && !(hcr & H.TGE.mask);
-  const pending = hcr & (kind === 'irq' ? H.VI.mask : H.VF.mask);
+  const pending = fromGic || (hcr & (kind === 'irq' ? H.VI.mask : H.VF.mask)) !== 0n;
   const masked = (c.daif & (kind === 'irq' ? I_BIT : F_BIT)) !== 0;
   return !!routed && !!pending && c.el <= 1 && !masked;
 }

@@ -9,7 +9,7 @@ import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/excep
 import { disassemble } from '../asm/disasm.js';
 import { takeException, exceptionReturn, savedPstate, Vector } from '../core/exception-entry.js';
 import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, UART_INTID } from './interrupts.js';
-import { GicV3 } from '../devices/gicv3.js';
+import { GicV3, type AccessContext } from '../devices/gicv3.js';
 import type { Device } from '../devices/device.js';
 import { Ram } from '../mem/ram.js';
 import { PhysicalBus } from '../mem/bus.js';
@@ -90,8 +90,8 @@ export class Machine {
     timer.onChange = () => { this.cpu.nextEvent = 0; };
     this.cpu.onEvent = () => this.interrupts();
     this.cpu.hooks = {
-      read: (h) => (h === 'ISR_EL1' ? this.isr() : timer.read(h) ?? gic.readReg(h) ?? this.unmodelled(h)),
-      write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v)) this.unmodelled(h); },
+      read: (h) => (h === 'ISR_EL1' ? this.isr() : timer.read(h) ?? gic.readReg(h, this.gicAccess()) ?? this.unmodelled(h)),
+      write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v, this.gicAccess())) this.unmodelled(h); },
       op: (op) => this.sysOp(op),
     };
   }
@@ -143,6 +143,11 @@ export class Machine {
       const text = word === undefined ? '(no memory)' : `${word.toString(16).padStart(8, '0')}  ${disassemble(word, BigInt.asUintN(64, BigInt(pc))).replace('\t', ' ')}`;
       trace(`${hex(pc)} EL${el}  ${text}${wrote.length ? '  ' + wrote.join(' ') : ''}${taken}`);
     }
+  }
+
+  /** Who accesses the GIC's registers: EL and HCR_EL2 choose between the ICC and the ICV view. */
+  private gicAccess(): AccessContext {
+    return { el: this.cpu.el, hcr: this.cpu.sys[SLOT.HCR_EL2] };
   }
 
   /** A hooked register without a model: the guest gets UNDEFINED, never a simulator crash. */
@@ -216,15 +221,15 @@ export class Machine {
     this.updateLines();
     const hcr = c.sys[SLOT.HCR_EL2];
     const virt = (mask: bigint) => c.el < 2 && (hcr & mask) !== 0n && (hcr & F.HCR_EL2.TGE.mask) === 0n;
-    const i = virt(F.HCR_EL2.IMO.mask) ? (hcr & F.HCR_EL2.VI.mask) !== 0n : this.gic.irqPending();
-    const f = virt(F.HCR_EL2.FMO.mask) ? (hcr & F.HCR_EL2.VF.mask) !== 0n : this.gic.fiqPending();
+    const i = virt(F.HCR_EL2.IMO.mask) ? (hcr & F.HCR_EL2.VI.mask) !== 0n || this.gic.virtualIrqPending() : this.gic.irqPending();
+    const f = virt(F.HCR_EL2.FMO.mask) ? (hcr & F.HCR_EL2.VF.mask) !== 0n || this.gic.virtualFiqPending() : this.gic.fiqPending();
     return (i ? 0x80n : 0n) | (f ? 0x40n : 0n);
   }
 
   /** Pending interrupts, whatever PSTATE's masks say (what wakes WFI). */
   private anyPending(): boolean {
     this.updateLines();
-    return this.gic.irqPending() || this.gic.fiqPending() || virtualPending(this.cpu);
+    return this.gic.irqPending() || this.gic.fiqPending() || this.gic.virtualIrqPending() || this.gic.virtualFiqPending() || virtualPending(this.cpu);
   }
 
   /**
@@ -240,8 +245,8 @@ export class Machine {
     const order: [boolean, () => number, Vector][] = [
       [this.gic.fiqPending(), () => physicalTarget(c, 'fiq'), Vector.Fiq],
       [this.gic.irqPending(), () => physicalTarget(c, 'irq'), Vector.Irq],
-      [true, () => (virtualTaken(c, 'fiq') ? 1 : -1), Vector.Fiq],
-      [true, () => (virtualTaken(c, 'irq') ? 1 : -1), Vector.Irq],
+      [true, () => (virtualTaken(c, 'fiq', this.gic.virtualFiqPending()) ? 1 : -1), Vector.Fiq],
+      [true, () => (virtualTaken(c, 'irq', this.gic.virtualIrqPending()) ? 1 : -1), Vector.Irq],
     ];
     let target = -1, vector = Vector.Irq;
     for (const [pending, route, v] of order) {
