@@ -166,3 +166,20 @@ describe('asynchronous exceptions', () => {
     expect(r.cycles).toBeGreaterThanOrEqual(32_000);
   });
 });
+
+describe('WFx traps', () => {
+  it('HCR_EL2.TWE traps WFE from EL1 to EL2 (EC 0x01, TI = 1), and TWI traps WFI (TI = 0)', () => {
+    const { m } = machine([
+      '    adr x0, vectors', '    msr vbar_el2, x0',
+      '    ldr x1, =0x80006000', '    msr hcr_el2, x1', // RW | TWE | TWI
+      '    adr x0, el1', '    msr elr_el2, x0', '    mov x0, #0x3c5', '    msr spsr_el2, x0', '    eret',
+      'el1: wfe', '    wfi',
+      'handler: mrs x20, esr_el2', '    cbnz x21, 2f', '    mov x21, x20', '    mrs x0, elr_el2', '    add x0, x0, #4', '    msr elr_el2, x0', '    eret',
+      '2:', ...OFF,
+      ...VECTORS,
+    ]);
+    expect(m.run(200).reason).toBe('poweroff');
+    expect(m.cpu.r[21]).toBe(BigInt((0x01 << 26) | (1 << 25) | (1 << 24) | (0xe << 20) | 1)); // WFE: CV, COND = AL, TI = 1
+    expect(m.cpu.r[20]).toBe(BigInt((0x01 << 26) | (1 << 25) | (1 << 24) | (0xe << 20))); // WFI: TI = 0
+  });
+});
