@@ -184,3 +184,14 @@ describe('el2sim boot', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('the README commands', () => {
+  it('assemble and run guest/user/hello.S and guest/bare/hello.S', () => {
+    const user = join(dir, 'readme-hello.elf');
+    expect(el2sim('asm', 'guest/user/hello.S', '-o', user).status).toBe(0);
+    expect(el2sim('exec', user)).toEqual({ status: 0, stdout: 'Hello from EL0 on el2sim\n', stderr: '' });
+    const bare = join(dir, 'readme-hello-bm.elf');
+    expect(el2sim('asm', '--text-base', '0x40080000', 'guest/bare/hello.S', '-o', bare).status).toBe(0);
+    expect(el2sim('boot', bare)).toEqual({ status: 0, stdout: 'Hello from bare metal on the virt machine, at EL2\n', stderr: '' });
+  });
+});
