@@ -45,7 +45,7 @@ export function emitDecoderModule(all: InsnSpec[]): string {
   return `${HEADER}/** Instruction id (index into INSNS) of a word, or -1 when it is unallocated. */\nexport function decodeId(w: number): number {\n${emitDecoder(cands)}}\n`;
 }
 
-export function emitGroupExecutor(g: IsaGroup, ids: Map<string, number>): string {
+export function emitGroupExecutor(g: IsaGroup): string {
   const code = (g.prelude ?? '') + g.insns.map((i) => (i.decode ?? '') + i.exec).join('\n');
   const used = words(code);
   const lib = Object.keys(isalib).filter((k) => used.has(k));
@@ -58,11 +58,11 @@ export function emitGroupExecutor(g: IsaGroup, ids: Map<string, number>): string
     const bw = words(body);
     s += `\n/** ${i.name}: ${i.forms.at(-1)!.template.mnemonic} — ${i.file} */\n`;
     s += `export function mk_${i.name}(w: number): Exec {\n`;
-    for (const f of i.encoding.fields) if (bw.has(f.name)) s += `  const ${f.name} = ${extract(f)};\n`;
-    if (!bw.has('w')) s += '  void w;\n';
+    const used = i.encoding.fields.filter((f) => bw.has(f.name));
+    for (const f of used) s += `  const ${f.name} = ${extract(f)};\n`;
+    if (!used.length && !bw.has('w')) s += '  void w;\n';
     if (i.decode) s += i.decode.trim().split('\n').map((l) => '  ' + l).join('\n') + '\n';
     s += `  return (c: Cpu): void => {\n${i.exec.trim().split('\n').map((l) => '    ' + l).join('\n')}\n  };\n}\n`;
-    void ids;
   }
   return s;
 }

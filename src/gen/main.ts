@@ -17,11 +17,10 @@ function write(path: string, text: string): void {
 export function generate(): void {
   const groups = loadIsa();
   const all = groups.flatMap((g) => g.insns);
-  const ids = new Map(all.map((i, n) => [i.name, n]));
   mkdirSync(join(GENERATED_DIR, 'exec'), { recursive: true });
   const keep = new Set(groups.map((g) => `${g.group}.ts`));
   for (const f of readdirSync(join(GENERATED_DIR, 'exec'))) if (!keep.has(f)) rmSync(join(GENERATED_DIR, 'exec', f));
-  for (const g of groups) write(join(GENERATED_DIR, 'exec', `${g.group}.ts`), emitGroupExecutor(g, ids));
+  for (const g of groups) write(join(GENERATED_DIR, 'exec', `${g.group}.ts`), emitGroupExecutor(g));
   write(join(GENERATED_DIR, 'executor.ts'), emitExecutorIndex(groups, all));
   write(join(GENERATED_DIR, 'decoder.ts'), emitDecoderModule(all));
   write(join(GENERATED_DIR, 'forms.ts'), emitForms(all));
