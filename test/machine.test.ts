@@ -7,6 +7,7 @@ import { readElf } from '../src/elf/read.js';
 import { runBoot } from '../src/machine/boot.js';
 import { loadTiming } from '../src/spec/timing.js';
 import { Machine } from '../src/machine/machine.js';
+import { instructionSyndrome } from '../src/machine/abort-syndrome.js';
 
 const timing = loadTiming('cortex-a57');
 const OFF = ['    ldr x0, =0x84000008', '    smc #0'];
@@ -181,5 +182,26 @@ describe('WFx traps', () => {
     expect(m.run(200).reason).toBe('poweroff');
     expect(m.cpu.r[21]).toBe(BigInt((0x01 << 26) | (1 << 25) | (1 << 24) | (0xe << 20) | 1)); // WFE: CV, COND = AL, TI = 1
     expect(m.cpu.r[20]).toBe(BigInt((0x01 << 26) | (1 << 25) | (1 << 24) | (0xe << 20))); // WFI: TI = 0
+  });
+});
+
+describe('the instruction syndrome of a data abort (ISV, SAS, SSE, SRT, SF, AR)', () => {
+  const word = (t: string) => {
+    const d = assemble(`${t}\n`, 't.S').sections[0].data;
+    return new DataView(d.buffer, d.byteOffset).getUint32(0, true);
+  };
+  const iss = (t: string) => instructionSyndrome(word(t));
+  const f = (sas: number, sse: number, srt: number, sf: number, ar: number) => (1 << 24) | (sas << 22) | (sse << 21) | (srt << 16) | (sf << 15) | (ar << 14);
+  it('is valid for single-register loads and stores without writeback', () => {
+    expect(iss('ldrb w0, [x1]')).toBe(f(0, 0, 0, 0, 0));
+    expect(iss('ldrsh w5, [x1, #2]')).toBe(f(1, 1, 5, 0, 0));
+    expect(iss('ldrsw x7, [x1, x2]')).toBe(f(2, 1, 7, 1, 0));
+    expect(iss('str x3, [x1, #-8]')).toBe(f(3, 0, 3, 1, 0));
+    expect(iss('sttrh w4, [x1]')).toBe(f(1, 0, 4, 0, 0));
+    expect(iss('ldar w9, [x1]')).toBe(f(2, 0, 9, 0, 1));
+    expect(iss('stlr x2, [x1]')).toBe(f(3, 0, 2, 1, 1));
+  });
+  it('is not valid with writeback, for pairs, exclusives and prefetches', () => {
+    for (const t of ['ldr x0, [x1], #8', 'str x0, [x1, #8]!', 'ldp x0, x1, [x2]', 'ldxr x0, [x1]', 'stxr w2, x0, [x1]', 'prfm pldl1keep, [x1]']) expect(iss(t), t).toBe(0);
   });
 });

@@ -322,6 +322,8 @@ export class Cpu implements SysCtx {
     }
   }
   sysOp(op: string, v: bigint): void { this.hooks.op(op, v); }
+  /** Called after an MSR wrote a system register (the environment watches the translation controls). */
+  onSysWrite: (name: string) => void = () => {};
 
   // --- execution ---
   /** Runs until `limit` instructions have retired; architectural exceptions go to `onException`. */

@@ -1,9 +1,9 @@
-// The address space of a machine whose MMU is off: virtual address = physical
-// address, resolved on the physical bus. A hole is a synchronous external
-// abort; device registers come as uncached device pages. (The MMU replaces
-// this with translation.)
+// Physical pages of the machine: RAM pages and uncached device pages resolved
+// on the physical bus; a hole is a synchronous external abort, an address beyond
+// the physical address range an address size fault. The MMU (mmu-space.ts)
+// translates virtual addresses to what this serves.
 import { ArchException, EC } from '../core/exception.js';
-import { Access, Page, PAGE_SIZE, type AddressSpace } from '../core/memory.js';
+import { Access, Page, PAGE_SIZE } from '../core/memory.js';
 import type { PhysicalBus } from '../mem/bus.js';
 import type { Device } from '../devices/device.js';
 
@@ -14,16 +14,24 @@ const FSC_ADDRESS_SIZE = 0b000000;
 /** ID_AA64MMFR0_EL1.PARange of the modelled core: 44 bits. */
 export const PA_BITS = 44;
 
-export class FlatSpace implements AddressSpace {
+export class PhysicalSpace {
   private readonly devicePages = new Map<number, Page>();
 
   constructor(private readonly bus: PhysicalBus) {}
 
-  lookup(vpn: number, access: Access, va: number): Page {
-    const inRange = vpn >= 0 && vpn < 2 ** (PA_BITS - 12);
-    const t = inRange ? this.bus.resolve(vpn * PAGE_SIZE) : undefined;
+  /** A translation table descriptor (8 bytes at pa, in RAM); throws when no RAM is there. */
+  descriptor(pa: number): bigint {
+    const t = this.bus.resolve(pa);
+    if (!t || !('page' in t)) throw new Error(`no RAM at 0x${pa.toString(16)}`);
+    return t.page.view.getBigUint64(pa & (PAGE_SIZE - 1), true);
+  }
+
+  /** The page at physical page number ppn, for an access to virtual address va (reported in FAR). */
+  pageAt(ppn: number, access: Access, va: number): Page {
+    const inRange = ppn >= 0 && ppn < 2 ** (PA_BITS - 12);
+    const t = inRange ? this.bus.resolve(ppn * PAGE_SIZE) : undefined;
     if (t && 'page' in t) return t.page;
-    if (t) return this.devicePage(vpn, t.device, t.offset);
+    if (t) return this.devicePage(ppn, t.device, t.offset);
     const fsc = inRange ? FSC_EXTERNAL : FSC_ADDRESS_SIZE;
     const far = BigInt.asUintN(64, BigInt(va));
     if (access === Access.Fetch) throw new ArchException(EC.IABT_SAME, fsc, -1, far);

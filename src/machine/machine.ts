@@ -17,7 +17,9 @@ import { Pl011 } from '../devices/pl011.js';
 import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
 import { SLOT, F } from '../generated/sysregs.js';
-import { FlatSpace } from './bus-space.js';
+import { PhysicalSpace } from './bus-space.js';
+import { MmuSpace } from './mmu-space.js';
+import { instructionSyndrome } from './abort-syndrome.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 
@@ -25,6 +27,11 @@ import { isPsciCall, psciCall } from './psci.js';
 export class ImageError extends Error {}
 
 export const RAM_BASE = 0x4000_0000;
+const S1PTW = 1 << 7;
+const FSC_EXTERNAL = 0b010000;
+
+/** Registers whose writes change how addresses translate. */
+const TRANSLATION_CONTROLS = new Set(['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'HCR_EL2', 'VTCR_EL2', 'VTTBR_EL2']);
 export const UART_BASE = 0x0900_0000;
 
 export interface MachineOptions {
@@ -57,6 +64,7 @@ const hex = (v: number | bigint) => '0x' + BigInt.asUintN(64, BigInt(v)).toStrin
 export class Machine {
   readonly cpu: Cpu;
   readonly bus: PhysicalBus;
+  private readonly mmu: MmuSpace;
   /** PSCI conduit, as QEMU chooses it: SMC when started at EL2, HVC when started at EL1. */
   readonly conduit: 'smc' | 'hvc';
   private stop: { reason: StopReason; message?: string } | undefined;
@@ -81,7 +89,12 @@ export class Machine {
       write: (off, size, v) => { uart.write(off, size, v); gic.setLevel(UART_INTID, uart.irqPending); },
     };
     this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uartOnBus, gic.distributor, gic.redistributor]);
-    this.cpu = new Cpu(new FlatSpace(this.bus), makeDecoder(opts.timing.classes));
+    this.mmu = new MmuSpace(new PhysicalSpace(this.bus));
+    this.cpu = new Cpu(this.mmu, makeDecoder(opts.timing.classes));
+    this.mmu.cpu = this.cpu;
+    this.cpu.onSysWrite = (name) => {
+      if (TRANSLATION_CONTROLS.has(name)) { this.mmu.regimeChanged(); this.cpu.flushHostTlb(); }
+    };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
     this.cpu.setEl(opts.el, 1);
@@ -168,9 +181,15 @@ export class Machine {
 
   private sysOp(op: string): void {
     const c = this.cpu;
+    if (op.startsWith('TLBI ')) {
+      // without a TLB model every cached translation goes (the host TLB is keyed by VA alone)
+      c.flushHostTlb();
+      return;
+    }
     switch (op) {
       case 'ERET':
         exceptionReturn(c);
+        c.flushHostTlb(); // the host TLB holds permissions of one EL
         c.cycles += this.opts.timing.exception.eret;
         this.exceptionCycles += this.opts.timing.exception.eret;
         this.event = true; // an exception return sets the event register
@@ -254,6 +273,7 @@ export class Machine {
     }
     if (target < 0) return;
     takeException(c, new ArchException(0, 0, target), vector);
+    c.flushHostTlb();
     c.pc = c.npc;
     c.cycles += this.opts.timing.exception.entry;
     this.exceptionCycles += this.opts.timing.exception.entry;
@@ -266,14 +286,27 @@ export class Machine {
     // No EL3: an SMC the firmware model does not serve is UNDEFINED, except that from EL1
     // HCR_EL2.TSC traps it to EL2 (QEMU lets TSC trap the SMC its PSCI stands in for).
     if (e.ec === EC.SMC64) e = c.el === 1 && c.sys[SLOT.HCR_EL2] & F.HCR_EL2.TSC.mask ? new ArchException(EC.SMC64, e.iss, 2) : undefinedInstruction();
+    e = this.withInstructionSyndrome(e);
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
     const target = takeException(c, e);
+    c.flushHostTlb(); // the host TLB holds permissions of one EL
     c.cycles += entry;
     this.exceptionCycles += entry;
     c.pc = c.npc;
     this.checkProgress(target);
     return true;
+  }
+
+  /** A translation, access flag or permission data abort taken to EL2 carries the instruction syndrome. */
+  private withInstructionSyndrome(e: ArchException): ArchException {
+    const fsc = e.iss & 0x3f;
+    const dataAbort = e.ec === EC.DABT_LOWER || e.ec === EC.DABT_SAME;
+    const target = e.targetEl >= 0 ? e.targetEl : this.cpu.el;
+    if (!dataAbort || target !== 2 || e.iss & S1PTW || fsc === FSC_EXTERNAL) return e;
+    const word = this.cpu.wordAt(this.cpu.pc);
+    const iss = word === undefined ? 0 : instructionSyndrome(word);
+    return iss ? new ArchException(e.ec, e.iss | iss, e.targetEl, e.far, e.ipa) : e;
   }
 
   /** PSCI through the machine's conduit; true when the call was served. */

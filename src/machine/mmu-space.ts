@@ -1,0 +1,49 @@
+// The machine's address space: virtual addresses translated by the VMSAv8-64
+// walker for the current regime (EL2, or EL1&0 with stage 2 when HCR_EL2.VM),
+// then resolved on the physical bus. Functional only so far: every host-TLB
+// miss walks, and the walk costs no cycles (TLBs, walk caches and their costs
+// are issue 4). The CPU's host TLB is keyed by virtual page alone, so the
+// machine flushes it whenever the regime, the EL, or the tables may change.
+import { Access, PAGE_SIZE, type AddressSpace, type Page } from '../core/memory.js';
+import type { Cpu } from '../core/cpu.js';
+import { SLOT, F } from '../generated/sysregs.js';
+import { decodeEl10, decodeEl2, decodeStage2, type Stage1Regime, type Stage2Regime } from '../mmu/regime.js';
+import { walk, isFault, faultException, type Access as WalkAccess } from '../mmu/walker.js';
+import { PhysicalSpace, PA_BITS } from './bus-space.js';
+
+const ACCESS: WalkAccess[] = ['read', 'write', 'fetch'];
+
+export class MmuSpace implements AddressSpace {
+  private regimes: { el10: Stage1Regime; el2: Stage1Regime; s2: Stage2Regime } | null = null;
+
+  /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
+  cpu!: Cpu;
+
+  constructor(private readonly phys: PhysicalSpace) {}
+
+  /** Forget the decoded regimes (a translation control register was written). */
+  regimeChanged(): void {
+    this.regimes = null;
+  }
+
+  private decode() {
+    const s = this.cpu.sys;
+    const opts = { paBits: PA_BITS };
+    return (this.regimes ??= {
+      el10: decodeEl10({ SCTLR_EL1: s[SLOT.SCTLR_EL1], TCR_EL1: s[SLOT.TCR_EL1], TTBR0_EL1: s[SLOT.TTBR0_EL1], TTBR1_EL1: s[SLOT.TTBR1_EL1] }, opts),
+      el2: decodeEl2({ SCTLR_EL2: s[SLOT.SCTLR_EL2], TCR_EL2: s[SLOT.TCR_EL2], TTBR0_EL2: s[SLOT.TTBR0_EL2] }, opts),
+      s2: decodeStage2({ VTCR_EL2: s[SLOT.VTCR_EL2], VTTBR_EL2: s[SLOT.VTTBR_EL2] }, opts),
+    });
+  }
+
+  lookup(vpn: number, access: Access, va: number): Page {
+    const c = this.cpu;
+    const el = c.el as 0 | 1 | 2;
+    const r = this.decode();
+    const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
+    const result = walk(BigInt(va), ACCESS[access], el, el === 2 ? r.el2 : r.el10, (pa) => this.phys.descriptor(pa), vm ? r.s2 : undefined);
+    if (isFault(result)) throw faultException(result, el);
+    const pa = Number(result.pa);
+    return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
+  }
+}
