@@ -20,6 +20,7 @@ import { SLOT, F } from '../generated/sysregs.js';
 import { PhysicalSpace } from './bus-space.js';
 import { MmuSpace } from './mmu-space.js';
 import { instructionSyndrome } from './abort-syndrome.js';
+import { addressTranslate } from './address-translate.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 
@@ -105,7 +106,7 @@ export class Machine {
     this.cpu.hooks = {
       read: (h) => (h === 'ISR_EL1' ? this.isr() : timer.read(h) ?? gic.readReg(h, this.gicAccess()) ?? this.unmodelled(h)),
       write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v, this.gicAccess())) this.unmodelled(h); },
-      op: (op) => this.sysOp(op),
+      op: (op, v) => this.sysOp(op, v),
     };
   }
 
@@ -179,8 +180,12 @@ export class Machine {
     this.cpu.stopped = true;
   }
 
-  private sysOp(op: string): void {
+  private sysOp(op: string, v: bigint): void {
     const c = this.cpu;
+    if (op.startsWith('AT ')) {
+      addressTranslate(c, op.slice(3), v, this.mmu.decode(), this.mmu.descriptor);
+      return;
+    }
     if (op.startsWith('TLBI ')) {
       // without a TLB model every cached translation goes (the host TLB is keyed by VA alone)
       c.flushHostTlb();

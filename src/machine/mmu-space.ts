@@ -7,26 +7,30 @@
 import { Access, PAGE_SIZE, type AddressSpace, type Page } from '../core/memory.js';
 import type { Cpu } from '../core/cpu.js';
 import { SLOT, F } from '../generated/sysregs.js';
-import { decodeEl10, decodeEl2, decodeStage2, type Stage1Regime, type Stage2Regime } from '../mmu/regime.js';
+import { decodeEl10, decodeEl2, decodeStage2 } from '../mmu/regime.js';
 import { walk, isFault, faultException, type Access as WalkAccess } from '../mmu/walker.js';
 import { PhysicalSpace, PA_BITS } from './bus-space.js';
+import type { Regimes } from './address-translate.js';
 
 const ACCESS: WalkAccess[] = ['read', 'write', 'fetch'];
 
 export class MmuSpace implements AddressSpace {
-  private regimes: { el10: Stage1Regime; el2: Stage1Regime; s2: Stage2Regime } | null = null;
+  private regimes: Regimes | null = null;
 
   /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
   cpu!: Cpu;
 
   constructor(private readonly phys: PhysicalSpace) {}
 
+  /** Reads a translation table descriptor from physical memory. */
+  readonly descriptor = (pa: number): bigint => this.phys.descriptor(pa);
+
   /** Forget the decoded regimes (a translation control register was written). */
   regimeChanged(): void {
     this.regimes = null;
   }
 
-  private decode() {
+  decode(): Regimes {
     const s = this.cpu.sys;
     const opts = { paBits: PA_BITS };
     return (this.regimes ??= {
@@ -41,7 +45,7 @@ export class MmuSpace implements AddressSpace {
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
     const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
-    const result = walk(BigInt(va), ACCESS[access], el, el === 2 ? r.el2 : r.el10, (pa) => this.phys.descriptor(pa), vm ? r.s2 : undefined);
+    const result = walk(BigInt(va), ACCESS[access], el, el === 2 ? r.el2 : r.el10, this.descriptor, vm ? r.s2 : undefined);
     if (isFault(result)) throw faultException(result, el);
     const pa = Number(result.pa);
     return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);

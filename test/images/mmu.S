@@ -6,6 +6,7 @@
 //   0x40e00000   level 2 entry invalid             translation fault, level 2
 //   0x40c00000   block with AF = 0                 access flag fault, level 2
 //   0x40a00000   block read-only (AP[2] = 1)       permission fault, level 2 (store)
+// and asks AT S1E2R/W about three of them first (PAR_EL1).
     .equ MAIR_VAL, 0x00ff               // Attr0 Normal write-back, Attr1 Device-nGnRnE
     .equ TCR_VAL, 0x80823519            // RES1, PS 40-bit, SH0 inner, WB caches, TG0 4K, T0SZ 25
     .equ BLOCK, 0x701                   // block, AF, inner shareable, AttrIndx 0
@@ -32,6 +33,16 @@ _start:
     bl putkv
     bl newline
 
+    ldr x1, =0x40000000
+    at s1e2r, x1
+    bl print_par
+    mov x1, #0x80000000
+    at s1e2r, x1
+    bl print_par
+    ldr x1, =0x40a00000
+    at s1e2w, x1
+    bl print_par
+
     mov x1, #0x80000000
     adr x19, 1f
     adr x20, 2f
@@ -54,6 +65,17 @@ _start:
     bl newline
     b poweroff
 
+// PAR_EL1 as a line; keeps x30 in x9 (putkv clobbers x0-x8).
+print_par:
+    mov x9, x30
+    isb
+    adr x0, s_par
+    mrs x1, par_el1
+    bl putkv
+    bl newline
+    ret x9
+
+s_par:  .asciz "par="
 s_on:   .asciz "mmu on, SCTLR_EL2.M="
 s_done: .asciz "faults done"
     .balign 4
