@@ -11,7 +11,10 @@
 // caches off and SP alignment checking on, HCR_EL2 = RW (EL1 is AArch64, no
 // traps), VBAR_EL2 and VBAR_EL1 at this file's vector tables.
 //
-// Vectors: every entry of both tables prints one line
+// Vectors: an image can take over an entry by storing a handler's address in
+// hooks_el1/hooks_el2 (one doubleword per entry, offset / 0x80); the handler
+// starts as the stub leaves it: x0 = the offset, x0 and x30 pushed. Every other
+// entry of both tables prints one line
 //   `elN: vec=<offset> esr=<ESR> elr=+<ELR - x19> spsr=<SPSR without NZCV> daif=<DAIF>[ far=<FAR>]`
 // (FAR only for the ECs that set it) and returns to x20, with SPSR replaced
 // by x21 when x21 is not 0; before that, an exception taken to EL2 writes x22
@@ -158,7 +161,12 @@ restore_regs_eret:
     eret
 
 el1_exception:
-    bl save_regs
+    adr x30, hooks_el1              // x30 is saved by the vector stub
+    add x30, x30, x0, lsr #4        // one hook per vector entry (offset / 0x80 * 8)
+    ldr x30, [x30]
+    cbz x30, 1f
+    br x30
+1:  bl save_regs
     mov x15, x0
     mrs x10, esr_el1
     mrs x11, elr_el1
@@ -172,7 +180,12 @@ el1_exception:
 1:  b restore_regs_eret
 
 el2_exception:
-    bl save_regs
+    adr x30, hooks_el2
+    add x30, x30, x0, lsr #4
+    ldr x30, [x30]
+    cbz x30, 1f
+    br x30
+1:  bl save_regs
     mov x15, x0
     mrs x10, esr_el2
     mrs x11, elr_el2
@@ -363,3 +376,9 @@ vectors_el2:
     stp x0, x30, [sp, #-16]!
     mov x0, #0x780
     b el2_exception
+
+// In .text, not .data: every image's text is then laid out the same by both
+// assemblers (RAM is writable with the MMU off).
+    .balign 8
+hooks_el1: .skip 16 * 8
+hooks_el2: .skip 16 * 8

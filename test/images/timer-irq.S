@@ -39,11 +39,14 @@
     .global _start
 _start:
     bl init
-    adr x0, irq_vectors_el2
-    msr vbar_el2, x0
-    adr x0, irq_vectors_el1
-    msr vbar_el1, x0
-    isb
+    // IRQs from the current EL with SPx and, at EL2, from a lower EL go to the IRQ handlers
+    adr x1, hooks_el1
+    adr x0, el1_irq
+    str x0, [x1, #(0x280 / 0x80) * 8]
+    adr x1, hooks_el2
+    adr x0, el2_irq
+    str x0, [x1, #(0x280 / 0x80) * 8]
+    str x0, [x1, #(0x480 / 0x80) * 8]
     ldr x0, =COUNT
     str wzr, [x0]
     mov x19, #0
@@ -261,137 +264,3 @@ s_isr:    .asciz "pending: isr="
 s_hppir:  .asciz " hppir1="
 s_intid:  .asciz " intid="
 s_rpr:    .asciz " rpr="
-
-// Like lib.S's tables, but IRQs from the current EL with SPx and, at EL2,
-// from a lower EL go to the IRQ handlers.
-    .balign 0x800
-irq_vectors_el1:
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x000
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x080
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x100
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x180
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x200
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x280
-    b el1_irq
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x300
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x380
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x400
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x480
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x500
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x580
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x600
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x680
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x700
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x780
-    b el1_exception
-
-    .balign 0x800
-irq_vectors_el2:
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x000
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x080
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x100
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x180
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x200
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x280
-    b el2_irq
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x300
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x380
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x400
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x480
-    b el2_irq
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x500
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x580
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x600
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x680
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x700
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x780
-    b el2_exception

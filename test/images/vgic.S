@@ -36,11 +36,15 @@
     .global _start
 _start:
     bl init
-    adr x0, vgic_vectors_el2
-    msr vbar_el2, x0
-    adr x0, vgic_vectors_el1
-    msr vbar_el1, x0
-    isb
+    // the guest's IRQs (current EL, SPx) go to el1_irq; at EL2 its HVCs and IRQs to el2_hvc and el2_irq
+    adr x1, hooks_el1
+    adr x0, el1_irq
+    str x0, [x1, #(0x280 / 0x80) * 8]
+    adr x1, hooks_el2
+    adr x0, el2_hvc
+    str x0, [x1, #(0x400 / 0x80) * 8]
+    adr x0, el2_irq
+    str x0, [x1, #(0x480 / 0x80) * 8]
     mov x19, #0
     adr x20, unexpected
     mov x21, #0
@@ -307,137 +311,3 @@ s_eisr:      .asciz " eisr="
 s_misr:      .asciz " misr="
 s_vmcr_end:  .asciz "el2: ich_vmcr_el2="
 s_hcr:       .asciz " ich_hcr_el2="
-
-// Like lib.S's tables, but the guest's IRQs (current EL, SPx) go to el1_irq,
-// and at EL2 HVCs and IRQs from the guest to el2_hvc and el2_irq.
-    .balign 0x800
-vgic_vectors_el1:
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x000
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x080
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x100
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x180
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x200
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x280
-    b el1_irq
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x300
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x380
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x400
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x480
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x500
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x580
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x600
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x680
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x700
-    b el1_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x780
-    b el1_exception
-
-    .balign 0x800
-vgic_vectors_el2:
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x000
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x080
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x100
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x180
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x200
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x280
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x300
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x380
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x400
-    b el2_hvc
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x480
-    b el2_irq
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x500
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x580
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x600
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x680
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x700
-    b el2_exception
-    .balign 0x80
-    stp x0, x30, [sp, #-16]!
-    mov x0, #0x780
-    b el2_exception
