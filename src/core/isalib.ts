@@ -4,6 +4,7 @@
 export { ArchException, EC, undefinedInstruction } from './exception.js';
 export { rz, wz, rs, SP, ZR, T3, MASK32 } from './regs.js';
 export { Access } from './memory.js';
+export { sysregKey, sysTrapIss } from '../spec/encoding.js';
 
 /** Sign-extends the low `bits` bits of a Number field. */
 export function sext(v: number, bits: number): number {

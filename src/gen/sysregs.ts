@@ -2,6 +2,7 @@
 // registers and operations, each with read/write functions that apply its
 // access rules (compiled to straight-line code per EL), the storage layout,
 // reset values and field constants.
+import { sysTrapIss } from '../spec/encoding.js';
 import { compileCondition, type CompileEnv } from '../spec/expr.js';
 import { loadSysregs, SYSREGS_DIR, type SysEntry, type SysRule } from '../spec/sysregs.js';
 
@@ -10,10 +11,8 @@ const big = (v: bigint): string => `${hex(v)}n`;
 const ALL = (1n << 64n) - 1n;
 const ident = (e: SysEntry): string => `${e.kind === 'reg' ? 'R' : 'O'}_${e.name.replace(/ /g, '_')}`;
 
-/** ISS of an EC 0x18 trap without Rt: Op0, Op2, Op1, CRn, CRm, Direction (1 = read). */
-function sysIssBase(e: Pick<SysEntry, 'op0' | 'op1' | 'crn' | 'crm' | 'op2'>, isRead: boolean): number {
-  return (e.op0 << 20) | (e.op2 << 17) | (e.op1 << 14) | (e.crn << 10) | (e.crm << 1) | (isRead ? 1 : 0);
-}
+/** ISS of an EC 0x18 trap without Rt (generated code ORs Rt in). */
+const sysIssBase = (e: Pick<SysEntry, 'op0' | 'op1' | 'crn' | 'crm' | 'op2'>, isRead: boolean): number => sysTrapIss(e.op0, e.op1, e.crn, e.crm, e.op2, 0, isRead);
 
 /** ISS by exception class: EC 0x07 from AArch64 has CV = 1, COND = 0b1110. */
 function trapIss(ec: number, e: SysEntry, isRead: boolean): string {

@@ -37,3 +37,13 @@ export function parseEncoding(text: string): Encoding {
 export function fieldValue(word: number, f: Field): number {
   return f.width === 32 ? word >>> 0 : (word >>> f.lsb) & ((1 << f.width) - 1);
 }
+
+/** Key of a system register or operation: op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2 (bits 20:5 of MRS/MSR/SYS). */
+export function sysregKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
+  return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+}
+
+/** ISS of an EC 0x18 trap (MSR, MRS, SYS): Op0, Op2, Op1, CRn, Rt, CRm, Direction (1 = read). */
+export function sysTrapIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, isRead: boolean | number): number {
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (isRead ? 1 : 0);
+}

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { child, entries, isScalar, items, scalar, SpecErrors, SpecSource, type Node, type SpecError } from './source.js';
 import { SPEC_DIR, validateAgainst } from './validate.js';
 import { ExprError, parseExpr, walk, type Expr } from './expr.js';
+import { sysregKey } from './encoding.js';
 
 export const SYSREGS_DIR = join(SPEC_DIR, 'sysregs');
 
@@ -346,7 +347,7 @@ class Loader {
       crn,
       crm,
       op2,
-      key: (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2,
+      key: sysregKey(op0, op1, crn, crm, op2),
       ...shape,
       reset: shape.res1,
       hook: scalar(child(node, 'hook')) === true,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSysregs, SYSREGS_DIR } from '../../spec/sysregs.js';
+import { sysregKey } from '../../spec/encoding.js';
 import { defineKind, operandKind } from '../operand.js';
 import { parseImm, fits } from './common.js';
 
@@ -59,9 +60,6 @@ function sysregTable(): SysRegTable {
   return (table = t);
 }
 
-/** key = op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2, as src/generated/sysregs.ts keys its table. */
-export const sysKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
-  (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
 const unkey = (k: number): number[] => [k >> 14, (k >> 11) & 7, (k >> 7) & 15, (k >> 3) & 15, k & 7];
 
 // --- registers written by these kinds ---
@@ -152,7 +150,7 @@ function genericName(key: number): string {
 function parseGeneric(t: string): number | undefined {
   const m = /^s([0-3])_([0-7])_c(\d\d?)_c(\d\d?)_([0-7])$/i.exec(t);
   if (!m || Number(m[3]) > 15 || Number(m[4]) > 15) return undefined;
-  return sysKey(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+  return sysregKey(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
 }
 
 /**
@@ -170,7 +168,7 @@ interface SysRegOperand { key: number; write: boolean }
 defineKind<SysRegOperand>('SysReg', {
   doc: 'system register (op0, op1, CRn, CRm, op2, then 1 for MSR / 0 for MRS): its name, or s<op0>_<op1>_c<CRn>_c<CRm>_<op2>',
   arity: 6,
-  decode: ([op0, op1, crn, crm, op2, w]) => ({ key: sysKey(op0, op1, crn, crm, op2), write: w === 1 }),
+  decode: ([op0, op1, crn, crm, op2, w]) => ({ key: sysregKey(op0, op1, crn, crm, op2), write: w === 1 }),
   encode: (v) => [...unkey(v.key), undefined],
   print: (v) => sysRegName(v.key, v.write),
   parse: (t) => {
@@ -195,7 +193,7 @@ defineKind<SysOp>('SysOpAlias', {
   doc: 'operation of tlbi (family 0), at (1), dc (2), ic (3), cfp (4), dvp (5), cpp (6) by its name, with Xt when it takes one',
   arity: 6,
   decode: ([family, op1, crn, crm, op2, rt]) => {
-    const key = sysKey(1, op1, crn, crm, op2);
+    const key = sysregKey(1, op1, crn, crm, op2);
     const d = sysregTable().byKey.get(key);
     if (!d || d.kind !== 'op' || !d.name.toUpperCase().startsWith(FAMILY[family] + ' ')) return undefined;
     return { family, key, rt, name: d.name, xt: d.xt };
