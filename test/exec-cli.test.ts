@@ -92,6 +92,13 @@ describe('el2sim exec', () => {
     expect(bad.status).toBe(2);
   });
 
+  it('lets EL0 read the virtual counter and its frequency, as Linux does', () => {
+    // exit status: CNTFRQ_EL0 / 1,000,000 (62.5 MHz) if CNTVCT_EL0 counted forward across a loop
+    const body = ['    mrs x1, cntvct_el0', '    mov x3, #1000', '1:  subs x3, x3, #1', '    b.ne 1b', '    mrs x2, cntvct_el0',
+      '    cmp x2, x1', '    b.ls 9f', '    mrs x0, cntfrq_el0', '    ldr x4, =1000000', '    udiv x0, x0, x4', '    mov x8, #93', '    svc #0', '9:', EXIT(1), '.ltorg'].join('\n');
+    expect(el2sim('exec', program('counter', body)).status).toBe(62);
+  });
+
   it('serves brk and anonymous mmap', () => {
     const body = [
       '    mov x0, #0', '    mov x8, #214', '    svc #0', // brk(0) -> current break

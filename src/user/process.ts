@@ -4,7 +4,8 @@
 // kernel's signal would.
 import { Cpu } from '../core/cpu.js';
 import { makeDecoder } from '../core/decode.js';
-import { ArchException, EC } from '../core/exception.js';
+import { ArchException, EC, undefinedInstruction } from '../core/exception.js';
+import { GenericTimer } from '../devices/generic-timer.js';
 import { PAGE_SIZE } from '../core/memory.js';
 import type { ElfImage } from '../elf/read.js';
 import { PF_R, PF_W, PF_X } from '../elf/read.js';
@@ -72,6 +73,14 @@ export function runUser(elf: ElfImage, opts: UserRunOptions): UserRunResult {
   space.onChange = () => cpu.flushHostTlb();
   cpu.el = 0;
   cpu.sys[SLOT.SCTLR_EL1] = LINUX_SCTLR_EL1;
+  // Linux lets EL0 read the virtual counter (CNTKCTL_EL1.EL0VCTEN), as the vDSO clock does
+  cpu.sys[SLOT.CNTKCTL_EL1] |= F.CNTKCTL_EL1.EL0VCTEN.mask;
+  const timer = new GenericTimer(cpu, opts.timing.frequencyMHz * 1e6);
+  cpu.hooks = {
+    read: (h) => { const v = timer.read(h); if (v === undefined) throw undefinedInstruction(); return v; },
+    write: (h, v) => { if (!timer.write(h, v)) throw undefinedInstruction(); },
+    op: () => {},
+  };
   cpu.sp = BigInt(stack.sp);
   cpu.pc = Number(elf.entry);
   const sys = new Syscalls(cpu, space, brkBase, opts.timing.frequencyMHz, opts.output);
