@@ -8,6 +8,8 @@ export class ElfError extends Error {
 
 export interface ElfSegment {
   vaddr: bigint;
+  /** load (physical) address: where a bare-metal loader puts the segment, as QEMU's -kernel does */
+  paddr: bigint;
   memsz: number;
   /** the filesz bytes from the file; the rest of memsz is zero */
   data: Uint8Array;
@@ -142,6 +144,7 @@ export function readElf(bytes: Uint8Array, name: string): ElfImage {
     const ptype = u32(p);
     const offset = u64(p + 8);
     const vaddr = u64(p + 16);
+    const paddr = u64(p + 24);
     const filesz = u64(p + 32);
     const memsz = u64(p + 40);
     if (ptype === PT_INTERP) fail('dynamically linked (has PT_INTERP); only static executables are supported');
@@ -155,7 +158,7 @@ export function readElf(bytes: Uint8Array, name: string): ElfImage {
     const start = range(offset, filesz, `segment ${i} data`);
     // A copy, and a plain Uint8Array even when given a Buffer (whose slice() is a view).
     const data = new Uint8Array(bytes.subarray(start, start + Number(filesz)));
-    segments.push({ vaddr, memsz: Number(memsz), data, flags: u32(p + 4) & 7 });
+    segments.push({ vaddr, paddr, memsz: Number(memsz), data, flags: u32(p + 4) & 7 });
     loads.push({ offset, filesz, vaddr });
   }
   if (segments.length === 0) fail('no PT_LOAD segments');

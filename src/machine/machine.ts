@@ -110,13 +110,13 @@ export class Machine {
     };
   }
 
-  /** Loads the image's segments at their addresses (MMU off: physical) and starts at its entry point. */
+  /** Loads the image's segments at their physical (load) addresses, as QEMU's -kernel does, and starts at its entry point. */
   load(image: ElfImage, name = 'image'): void {
     for (const s of image.segments) {
       const bytes = new Uint8Array(s.memsz);
       bytes.set(s.data);
       try {
-        this.bus.loadImage(Number(s.vaddr), bytes);
+        this.bus.loadImage(Number(s.paddr), bytes);
       } catch (e) {
         throw new ImageError(`${name}: ${(e as Error).message}`);
       }
