@@ -5,13 +5,15 @@ import { readFileSync, writeFileSync, writeSync, openSync, closeSync } from 'nod
 import { basename } from 'node:path';
 import { readElf, ElfError } from './elf/read.js';
 import { runUser } from './user/process.js';
-import { loadTiming, applyOverride, timingPresets } from './spec/timing.js';
+import { loadTiming, applyOverrides, timingPresets } from './spec/timing.js';
 import { SpecErrors } from './spec/source.js';
 import { disassembleElf } from './asm/listing.js';
 import { assemble, AsmSourceError } from './asm/assembler.js';
 import { specListing } from './spec/listing.js';
 import { runBoot, parseSize } from './machine/boot.js';
+import { kernelCmdline } from './machine/cmdline.js';
 import { ImageError, type StopReason } from './machine/machine.js';
+import { statsText } from './machine/stats.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -31,6 +33,11 @@ function readInput(path: string): Uint8Array {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const statsFormat = () => new Option('--stats-format <format>', 'format of the --stats file: json, or text (gem5 stats.txt style)').choices(['json', 'text']).default('json');
+
+function writeStats(file: string, format: string, stats: object): void {
+  writeFileSync(file, format === 'text' ? statsText(stats) : JSON.stringify(stats, null, 2) + '\n');
+}
 const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-insns: '${v}' is not a positive integer`);
@@ -51,13 +58,14 @@ export async function main(args: string[]): Promise<number> {
     .argument('<prog>', 'static AArch64 ELF executable')
     .argument('[args...]', 'arguments passed to the program')
     .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
-    .option('--stats <file>', 'write run statistics as JSON')
+    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text)')
+    .addOption(statsFormat())
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value, e.g. classes.load=5 (repeatable)', collect, [])
     .passThroughOptions()
-    .action((prog: string, progArgs: string[], o: { maxInsns?: number; stats?: string; timing: string; set: string[] }) => {
+    .action((prog: string, progArgs: string[], o: { maxInsns?: number; stats?: string; statsFormat: string; timing: string; set: string[] }) => {
       const timing = loadTiming(o.timing);
-      for (const s of o.set) applyOverride(timing, s);
+      applyOverrides(timing, o.set);
       const elf = readElf(readInput(prog), prog);
       const r = runUser(elf, {
         argv: [prog, ...progArgs],
@@ -67,8 +75,7 @@ export async function main(args: string[]): Promise<number> {
       });
       if (r.message) say(r.message);
       if (o.stats) {
-        const stats = { instructions: r.instructions, cycles: r.cycles, cyclesBy: r.cyclesBy, exit: { code: r.exitCode, reason: r.reason }, timing: timing.name };
-        writeFileSync(o.stats, JSON.stringify(stats, null, 2) + '\n');
+        writeStats(o.stats, o.statsFormat, { timing: timing.name, exit: { code: r.exitCode, reason: r.reason }, instructions: r.instructions, cycles: r.cycles, cyclesBy: r.cyclesBy });
       }
       status = r.exitCode;
     });
@@ -80,21 +87,28 @@ export async function main(args: string[]): Promise<number> {
     .addOption(new Option('--el <n>', 'exception level to start at (2: as QEMU with virtualization=on; 1: without)').choices(['1', '2']).default('2'))
     .option('--mem <size>', 'RAM size, e.g. 256M, 1G', '256M')
     .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
-    .option('--stats <file>', 'write run statistics as JSON')
+    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
+    .addOption(statsFormat())
     .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .option('--workload <name>', 'guest kernel (guest/build/kernel.elf): the workload to run, written to its command line at 0x40040000')
+    .option('--args <string>', 'guest kernel: the workload\'s arguments, e.g. "--mib 16 --iters 100000"')
+    .option('--quantum <us>', 'guest kernel: preemption quantum in microseconds (default 1000)')
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
-    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; trace?: string; timing: string; set: string[] }) => {
+    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[] }) => {
       const timing = loadTiming(o.timing);
-      for (const s of o.set) applyOverride(timing, s);
+      applyOverrides(timing, o.set);
       const memBytes = parseSize(o.mem);
       if (!memBytes || memBytes % 4096 || memBytes > 0xc000_0000) throw new UsageError(`--mem: '${o.mem}' is not a size between 4K and 3G in whole pages (e.g. 256M)`);
+      if (!o.workload && (o.args !== undefined || o.quantum !== undefined)) throw new UsageError('--args and --quantum need --workload');
+      if (o.quantum !== undefined && !/^\d+$/.test(o.quantum)) throw new UsageError(`--quantum: '${o.quantum}' is not a number of microseconds`);
+      const cmdline = o.workload ? kernelCmdline({ workload: o.workload, args: o.args, quantumUs: o.quantum === undefined ? undefined : Number(o.quantum), memBytes }) : undefined;
       const image = readElf(readInput(imagePath), imagePath);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
       let r;
       try {
         r = runBoot(image, {
-          name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns,
+          name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns, cmdline,
           output: (bytes) => { writeSync(1, bytes); },
           trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
         });
@@ -102,9 +116,7 @@ export async function main(args: string[]): Promise<number> {
         if (traceFd !== undefined) closeSync(traceFd);
       }
       if (r.message) say(r.message);
-      if (o.stats) {
-        writeFileSync(o.stats, JSON.stringify({ instructions: r.instructions, cycles: r.cycles, cyclesBy: r.cyclesBy, stop: r.reason, timing: timing.name }, null, 2) + '\n');
-      }
+      if (o.stats) writeStats(o.stats, o.statsFormat, { timing: timing.name, stop: r.reason, ...r.stats });
       status = BOOT_EXIT[r.reason];
     });
 

@@ -54,9 +54,9 @@ describe('writeElf → readElf round trip', () => {
     expect(image.phnum).toBe(3);
     expect(image.phdrAddr).toBe(0n); // the writer does not map its headers
     expect(image.segments).toEqual([
-      { vaddr: 0x400000n, memsz: 12, data: text, flags: PF_R | PF_X },
-      { vaddr: 0x410000n, memsz: 8, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), flags: PF_R | PF_W },
-      { vaddr: 0x420000n, memsz: 0x100, data: new Uint8Array(), flags: PF_R | PF_W },
+      { vaddr: 0x400000n, paddr: 0x400000n, memsz: 12, data: text, flags: PF_R | PF_X },
+      { vaddr: 0x410000n, paddr: 0x410000n, memsz: 8, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), flags: PF_R | PF_W },
+      { vaddr: 0x420000n, paddr: 0x420000n, memsz: 0x100, data: new Uint8Array(), flags: PF_R | PF_W },
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('writeElf → readElf round trip', () => {
     const [text, data, bss] = input.sections;
     const bytes = writeElf({ ...input, sections: [text!, data!, { ...bss!, addr: 0x410010n }], symbols: [] });
     expect(readElf(bytes, 'merged').segments.slice(1)).toEqual([
-      { vaddr: 0x410000n, memsz: 0x110, data: data!.data, flags: PF_R | PF_W },
+      { vaddr: 0x410000n, paddr: 0x410000n, memsz: 0x110, data: data!.data, flags: PF_R | PF_W },
     ]);
   });
 });

@@ -1,7 +1,8 @@
 // The TLB model: hits and misses, LRU and seeded-random replacement, set indexing, ASID / VMID /
 // regime tagging, blocks, the L1/L2 hierarchy, and the exact scope of every TLBI form.
 import { describe, expect, it } from 'vitest';
-import { Tlb, TlbHierarchy, TLB_PRESETS, tlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbRegime } from '../src/mmu/tlb.js';
+import { loadTiming } from '../src/spec/timing.js';
+import { Tlb, TlbHierarchy, tlbConfig, tlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbRegime } from '../src/mmu/tlb.js';
 import type { Perms, Translation } from '../src/mmu/walker.js';
 
 const ALL: Perms = { r: true, w: true, x: true };
@@ -158,9 +159,9 @@ describe('TlbHierarchy', () => {
   const cfg = { l1i: { entries: 4, latency: 1 }, l1d: { entries: 2, latency: 1 }, l2: { entries: 16, ways: 4, latency: 7 } };
 
   it('presets have the §3.3 geometry', () => {
-    const a57 = new TlbHierarchy(TLB_PRESETS['cortex-a57']);
+    const a57 = new TlbHierarchy(tlbConfig(loadTiming('cortex-a57')));
     expect([a57.l1i.entries, a57.l1i.ways, a57.l1d.entries, a57.l1d.ways, a57.l2.entries, a57.l2.ways]).toEqual([48, 48, 32, 32, 1024, 4]);
-    const n1 = new TlbHierarchy(TLB_PRESETS['neoverse-n1']);
+    const n1 = new TlbHierarchy(tlbConfig(loadTiming('neoverse-n1')));
     expect([n1.l1i.entries, n1.l1d.entries, n1.l2.entries, n1.l2.ways, n1.l2.sets]).toEqual([48, 48, 1280, 5, 256]);
   });
 
@@ -306,7 +307,7 @@ describe('TLBI', () => {
   }
 
   it('IPAS2E1: an entry from a 2 MiB stage 2 block goes for any IPA in the block; stage-1-only entries stay', () => {
-    const h = new TlbHierarchy(TLB_PRESETS['cortex-a57']);
+    const h = new TlbHierarchy(tlbConfig(loadTiming('cortex-a57')));
     h.insert(tr({ va: 0x1000n, ipa: 0x4000_5000n, vmid: 1, s2Size: M2 }), 'el10', 1, 'read');
     h.insert(tr({ va: 0x2000n, ipa: 0x4000_5000n }), 'el10', 1, 'read'); // stage 2 off (but VMID-tagged)
     tlbi(h, 'IPAS2E1IS', 0x401f_f000n >> 12n, ctx);
@@ -340,7 +341,7 @@ describe('TLBI', () => {
   }
 
   it('a VA TLBI naming any 4K page inside a 2 MiB entry removes it', () => {
-    const h = new TlbHierarchy(TLB_PRESETS['neoverse-n1']);
+    const h = new TlbHierarchy(tlbConfig(loadTiming('neoverse-n1')));
     h.insert(tr({ va: 0x20_0000n, size: M2, asid: 3 }), 'el10', 0, 'read');
     h.insert(tr({ va: 0x40_0000n, size: M2, asid: 3 }), 'el10', 0, 'read');
     expect(tlbi(h, 'VAE1IS', vaOp(0x3f_f000n, 3), { vmid: 0, asid16: false })).toBe(2); // L1 D + L2

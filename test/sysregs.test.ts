@@ -72,9 +72,9 @@ describe('the loaded spec', () => {
 
   it('has every area, register and operation', () => {
     expect(spec.files.map((f) => f.file)).toEqual([
-      'el1-state.yaml', 'el1-vmsa.yaml', 'el2.yaml', 'gic.yaml', 'id.yaml', 'ops-at-dc-ic.yaml', 'ops-tlbi.yaml', 'profiles.yaml', 'special.yaml', 'timer.yaml',
+      'el1-state.yaml', 'el1-vmsa.yaml', 'el2.yaml', 'gic.yaml', 'id.yaml', 'ops-at-dc-ic.yaml', 'ops-tlbi.yaml', 'pmu.yaml', 'profiles.yaml', 'special.yaml', 'timer.yaml',
     ]);
-    expect(spec.entries.filter((e) => e.kind === 'reg')).toHaveLength(120);
+    expect(spec.entries.filter((e) => e.kind === 'reg')).toHaveLength(148);
     expect(spec.entries.filter((e) => e.name.startsWith('TLBI '))).toHaveLength(26);
     expect(spec.entries.filter((e) => /^(AT|DC|IC) /.test(e.name))).toHaveLength(21);
   });
@@ -114,7 +114,7 @@ describe('the loaded spec', () => {
 
   it('lists registers by file with counts', () => {
     const text = listSysregs();
-    expect(text).toContain('120 registers and 47 operations in 10 files');
+    expect(text).toContain('148 registers and 47 operations in 11 files');
     expect(text).toMatch(/el2\.yaml — EL2 \(hypervisor\) registers \(25 registers\)/);
     expect(text).toMatch(/ {2}TTBR0_EL1 +S3_0_C2_C0_0 +- +rw\* +rw +slot +el1-vm-control +Translation Table Base Register 0 \(EL1\)/);
   });

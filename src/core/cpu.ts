@@ -3,7 +3,7 @@
 // generated from spec/isa into src/generated/executor.ts and use only the
 // methods here.
 import { ArchException, EC } from './exception.js';
-import { Access, PAGE_SIZE, type AddressSpace, type Page } from './memory.js';
+import { Access, PAGE_SIZE, type AccessTiming, type AddressSpace, type Page } from './memory.js';
 import { REG_SLOTS, SP, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
 import { sysResetValues, SLOT } from '../generated/sysregs.js';
@@ -43,6 +43,10 @@ export class Cpu implements SysCtx {
 
   private fetchVpn = NaN;
   private fetchPage: Page | undefined;
+  /** The TLB model's entry for the fetch page (see `lastEntry`). */
+  private fetchEntry: object | null = null;
+  /** The memory system's cycle model; null: an access costs only its instruction class. */
+  timing: AccessTiming | null = null;
 
   constructor(public space: AddressSpace, private readonly decoder: Decoder) {}
 
@@ -160,11 +164,16 @@ export class Cpu implements SysCtx {
 
   // --- memory ---
   // The host-side TLB: per access kind, a direct-mapped table from virtual
-  // page number to the page the address space resolved it to.
+  // page number to the page the address space resolved it to, and the TLB
+  // model's entry that translation came from. It only ever holds what the
+  // model's L1 TLBs hold (the machine drops copies of evicted entries), so a
+  // host hit is an L1 hit, reported to `timing` to keep the model's LRU exact.
   private readonly rTag = new Float64Array(HOST_TLB).fill(NaN);
   private readonly wTag = new Float64Array(HOST_TLB).fill(NaN);
   private readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
   private readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  private readonly rEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
+  private readonly wEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
 
   /** The page for a read at a; device pages are never cached. */
   rpage(a: number): Page {
@@ -172,7 +181,7 @@ export class Cpu implements SysCtx {
     const i = vpn & (HOST_TLB - 1);
     if (this.rTag[i] === vpn) return this.rPage[i]!;
     const p = this.space.lookup(vpn, Access.Read, a);
-    if (!p.mmio) { this.rTag[i] = vpn; this.rPage[i] = p; }
+    if (!p.mmio) { this.rTag[i] = vpn; this.rPage[i] = p; this.rEntry[i] = this.space.lastEntry ?? null; }
     return p;
   }
   /** The page for a write at a. A page holding decoded code is never cached for writes, so stores to it come here and invalidate the code. */
@@ -182,7 +191,7 @@ export class Cpu implements SysCtx {
     if (this.wTag[i] === vpn) return this.wPage[i]!;
     const p = this.space.lookup(vpn, Access.Write, a);
     if (p.decoded) this.invalidateCode(p);
-    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; }
+    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.space.lastEntry ?? null; }
     return p;
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
@@ -190,6 +199,14 @@ export class Cpu implements SysCtx {
     this.rTag.fill(NaN);
     this.wTag.fill(NaN);
     this.fetchVpn = NaN;
+  }
+  /** Drops the host-side copies of a TLB model entry (it left the L1 TLB). */
+  dropHostEntry(e: object): void {
+    for (let i = 0; i < HOST_TLB; i++) {
+      if (this.rEntry[i] === e) this.rTag[i] = NaN;
+      if (this.wEntry[i] === e) this.wTag[i] = NaN;
+    }
+    if (this.fetchEntry === e) this.fetchVpn = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;
@@ -200,8 +217,11 @@ export class Cpu implements SysCtx {
   read(a: number, size: number): bigint {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.readSplit(a, size);
+    const i = Math.floor(a / PAGE_SIZE) & (HOST_TLB - 1);
+    const hostHit = this.rTag[i] === Math.floor(a / PAGE_SIZE);
     const p = this.rpage(a);
     if (p.mmio) return p.mmio.read(p.mmioBase + off, size);
+    if (this.timing !== null) this.cycles += this.timing.data(hostHit ? this.rEntry[i] : null, p.pa + off, false);
     const v = p.view;
     switch (size) {
       case 1: return BigInt(v.getUint8(off));
@@ -213,8 +233,11 @@ export class Cpu implements SysCtx {
   write(a: number, size: number, val: bigint): void {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.writeSplit(a, size, val);
+    const i = Math.floor(a / PAGE_SIZE) & (HOST_TLB - 1);
+    const hostHit = this.wTag[i] === Math.floor(a / PAGE_SIZE);
     const p = this.wpage(a);
     if (p.mmio) return p.mmio.write(p.mmioBase + off, size, BigInt.asUintN(size * 8, val));
+    if (this.timing !== null) this.cycles += this.timing.data(hostHit ? this.wEntry[i] : null, p.pa + off, true);
     const v = p.view;
     switch (size) {
       case 1: v.setUint8(off, Number(val & 0xffn)); break;
@@ -232,7 +255,9 @@ export class Cpu implements SysCtx {
     const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
     if (this.rTag[i] !== vpn || off + size > PAGE_SIZE) { this.loadValue(t, this.read(a, size), size, sx); return; }
-    const v = this.rPage[i]!.view;
+    const p = this.rPage[i]!;
+    if (this.timing !== null) this.cycles += this.timing.data(this.rEntry[i], p.pa + off, false);
+    const v = p.view;
     const u = this.u32;
     if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
     let lo: number;
@@ -256,7 +281,9 @@ export class Cpu implements SysCtx {
     const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
     if (this.wTag[i] !== vpn || off + size > PAGE_SIZE) { this.write(a, size, this.r[t]); return; }
-    const v = this.wPage[i]!.view;
+    const p = this.wPage[i]!;
+    if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i], p.pa + off, true);
+    const v = p.view;
     const u = this.u32;
     if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }
     else if (size === 4) v.setUint32(off, u[2 * t], true);
@@ -360,6 +387,7 @@ export class Cpu implements SysCtx {
       const pc = this.pc;
       const vpn = Math.floor(pc / PAGE_SIZE);
       if (vpn !== this.fetchVpn || (pc & 3) !== 0) this.enterPage(pc, vpn);
+      else if (this.timing !== null) this.cycles += this.timing.fetch(this.fetchEntry);
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
       if (this.il) throw new ArchException(EC.ILLEGAL_STATE, 0);
       const b = this.fetchPage!.decoded![idx] ?? this.buildBlock(this.fetchPage!, idx);
@@ -413,6 +441,7 @@ export class Cpu implements SysCtx {
     if (this.wPage[i] === p) this.wTag[i] = NaN;
     this.fetchPage = p;
     this.fetchVpn = vpn;
+    this.fetchEntry = this.space.lastEntry ?? null;
   }
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
   private buildBlock(p: Page, idx: number): Block {
@@ -430,6 +459,8 @@ export class Cpu implements SysCtx {
   }
   /** Word at the current PC (for reports). */
   wordAt(a: number): number | undefined {
+    // from the page being executed when it is there: no access for the memory model to see
+    if (Math.floor(a / PAGE_SIZE) === this.fetchVpn) return this.fetchPage!.view.getUint32(a & (PAGE_SIZE - 1), true);
     try { return Number(this.read(a, 4)); } catch { return undefined; }
   }
   get sp(): bigint { return this.r[SP]; }

@@ -22,7 +22,8 @@ export class Page {
   /** Set for a page of device registers: accesses go to mmio at mmioBase + offset in page. */
   mmio: Mmio | null = null;
   mmioBase = 0;
-  constructor(readonly bytes: Uint8Array) {
+  /** @param pa physical address of the page (what the cache model indexes by) */
+  constructor(readonly bytes: Uint8Array, readonly pa = 0) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, PAGE_SIZE);
   }
   /** A page of device registers starting at offset `base` within the device. */
@@ -40,4 +41,17 @@ export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 export interface AddressSpace {
   /** `va` is the faulting address (signed-64 Number) for the fault report. */
   lookup(vpn: number, access: Access, va: number): Page;
+  /** The TLB model's entry behind the last lookup, which the host-side TLB keeps with its copy (null: none). */
+  readonly lastEntry?: object | null;
+}
+
+/**
+ * The cycle model of the memory system, told about every access the CPU makes, host-TLB hits
+ * included (full-system runs; user-mode runs have none).
+ */
+export interface AccessTiming {
+  /** A load or store at physical address `pa`, translated by TLB entry `tlb` (null: untranslated, or already looked up); returns its cycles. */
+  data(tlb: object | null, pa: number, write: boolean): number;
+  /** A basic block fetched from a page translated by TLB entry `tlb`; returns its cycles. */
+  fetch(tlb: object | null): number;
 }

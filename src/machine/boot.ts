@@ -3,6 +3,7 @@
 import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
 import { Machine, type RunResult } from './machine.js';
+import { CMDLINE_ADDR, cmdlineBlock } from './cmdline.js';
 
 export interface BootOptions {
   /** The image's name, for error messages. */
@@ -13,11 +14,14 @@ export interface BootOptions {
   maxInsns?: number;
   output(bytes: Uint8Array): void;
   trace?: (line: string) => void;
+  /** The guest kernel's command line, placed at CMDLINE_ADDR before the run (see cmdline.ts). */
+  cmdline?: string;
 }
 
 export function runBoot(image: ElfImage, opts: BootOptions): RunResult {
   const m = new Machine({ memBytes: opts.memBytes, el: opts.el, timing: opts.timing, output: opts.output });
   m.load(image, opts.name);
+  if (opts.cmdline !== undefined) m.bus.loadImage(CMDLINE_ADDR, cmdlineBlock(opts.cmdline));
   return m.run(opts.maxInsns, opts.trace);
 }
 

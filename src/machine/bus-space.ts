@@ -16,6 +16,8 @@ export const PA_BITS = 44;
 
 export class PhysicalSpace {
   private readonly devicePages = new Map<number, Page>();
+  /** Accesses to device registers (uncached). */
+  deviceAccesses = 0;
 
   constructor(private readonly bus: PhysicalBus) {}
 
@@ -31,7 +33,10 @@ export class PhysicalSpace {
     const inRange = ppn >= 0 && ppn < 2 ** (PA_BITS - 12);
     const t = inRange ? this.bus.resolve(ppn * PAGE_SIZE) : undefined;
     if (t && 'page' in t) return t.page;
-    if (t) return this.devicePage(ppn, t.device, t.offset);
+    if (t) {
+      this.deviceAccesses++; // device pages never enter the host TLB: one lookup per access
+      return this.devicePage(ppn, t.device, t.offset);
+    }
     const fsc = inRange ? FSC_EXTERNAL : FSC_ADDRESS_SIZE;
     const far = BigInt.asUintN(64, BigInt(va));
     if (access === Access.Fetch) throw new ArchException(EC.IABT_SAME, fsc, -1, far);

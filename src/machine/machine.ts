@@ -23,6 +23,14 @@ import { instructionSyndrome } from './abort-syndrome.js';
 import { addressTranslate } from './address-translate.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
+import { CacheHierarchy } from '../mem/cache.js';
+import { Mmu } from '../mmu/mmu.js';
+import { MachineAccessTiming } from './access-timing.js';
+import { machineStats, type CyclesBy, type RunStats } from './stats.js';
+import { Pmu, PMU_EVENTS as EV } from './pmu.js';
+
+/** The PMU's overflow interrupt: PPI 7 (INTID 23), as on QEMU's virt machine. */
+const PMU_PPI = 23;
 
 /** An image that cannot be placed in the machine (a segment outside RAM). */
 export class ImageError extends Error {}
@@ -33,6 +41,8 @@ const FSC_EXTERNAL = 0b010000;
 
 /** Registers whose writes change how addresses translate. */
 const TRANSLATION_CONTROLS = new Set(['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'HCR_EL2', 'VTCR_EL2', 'VTTBR_EL2']);
+/** Registers whose writes the stats count (`sysregWrites.<name>`): the translation controls and the memory attributes. */
+const COUNTED_WRITES = new Set([...TRANSLATION_CONTROLS, 'MAIR_EL1', 'MAIR_EL2']);
 export const UART_BASE = 0x0900_0000;
 
 export interface MachineOptions {
@@ -54,7 +64,9 @@ export interface RunResult {
   instructions: number;
   cycles: number;
   /** `idle`: cycles spent in WFI/WFE waiting for an interrupt or a timer. */
-  cyclesBy: { execute: number; exception: number; idle: number };
+  cyclesBy: CyclesBy;
+  /** Everything counted (the `--stats` file). */
+  stats: RunStats;
 }
 
 /** Identical exceptions in a row (same syndrome, same registers) after which the machine is declared stuck. */
@@ -66,6 +78,12 @@ export class Machine {
   readonly cpu: Cpu;
   readonly bus: PhysicalBus;
   private readonly mmu: MmuSpace;
+  readonly caches: CacheHierarchy;
+  private readonly phys: PhysicalSpace;
+  private readonly access: MachineAccessTiming;
+  private readonly sysregWrites: Record<string, number> = {};
+  private readonly exceptions = { taken: 0, returns: 0, byClass: {} as Record<string, number> };
+  private readonly pmu: Pmu;
   /** PSCI conduit, as QEMU chooses it: SMC when started at EL2, HVC when started at EL1. */
   readonly conduit: 'smc' | 'hvc';
   private stop: { reason: StopReason; message?: string } | undefined;
@@ -90,10 +108,17 @@ export class Machine {
       write: (off, size, v) => { uart.write(off, size, v); gic.setLevel(UART_INTID, uart.irqPending); },
     };
     this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uartOnBus, gic.distributor, gic.redistributor]);
-    this.mmu = new MmuSpace(new PhysicalSpace(this.bus));
+    const phys = (this.phys = new PhysicalSpace(this.bus));
+    this.caches = new CacheHierarchy(opts.timing);
+    this.mmu = new MmuSpace(phys, new Mmu(opts.timing, this.caches, (pa) => phys.descriptor(pa)));
     this.cpu = new Cpu(this.mmu, makeDecoder(opts.timing.classes));
     this.mmu.cpu = this.cpu;
+    this.access = new MachineAccessTiming(this.caches, this.mmu.mmu.tlb);
+    this.cpu.timing = this.access;
+    this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
     this.cpu.onSysWrite = (name) => {
+      if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
+      if (name === 'MDCR_EL2') this.pmu.mdcrWritten();
       if (TRANSLATION_CONTROLS.has(name)) { this.mmu.regimeChanged(); this.cpu.flushHostTlb(); }
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
@@ -104,8 +129,8 @@ export class Machine {
     timer.onChange = () => { this.cpu.nextEvent = 0; };
     this.cpu.onEvent = () => this.interrupts();
     this.cpu.hooks = {
-      read: (h) => (h === 'ISR_EL1' ? this.isr() : timer.read(h) ?? gic.readReg(h, this.gicAccess()) ?? this.unmodelled(h)),
-      write: (h, v) => { if (!timer.write(h, v) && !gic.writeReg(h, v, this.gicAccess())) this.unmodelled(h); },
+      read: (h) => (h === 'ISR_EL1' ? this.isr() : this.pmu.read(h) ?? timer.read(h) ?? gic.readReg(h, this.gicAccess()) ?? this.unmodelled(h)),
+      write: (h, v) => { if (!this.pmu.write(h, v) && !timer.write(h, v) && !gic.writeReg(h, v, this.gicAccess())) this.unmodelled(h); },
       op: (op, v) => this.sysOp(op, v),
     };
   }
@@ -130,10 +155,49 @@ export class Machine {
     if (trace) this.runTraced(maxInsns, trace);
     else c.run(maxInsns, (e) => this.exception(e));
     const stop = this.stop ?? { reason: 'limit' as const, message: `instruction limit reached (${maxInsns}) at ${this.where()}` };
-    return {
-      ...stop, instructions: c.instructions, cycles: c.cycles,
-      cyclesBy: { execute: c.cycles - this.exceptionCycles - this.idleCycles, exception: this.exceptionCycles, idle: this.idleCycles },
+    const stats = this.stats();
+    return { ...stop, instructions: c.instructions, cycles: c.cycles, cyclesBy: stats.cyclesBy, stats };
+  }
+
+  /** Everything counted so far. */
+  stats(): RunStats {
+    const c = this.cpu, m = this.mmu.mmu;
+    const by = {
+      memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
+      exception: this.exceptionCycles, idle: this.idleCycles,
     };
+    const rest = by.memory + by.tlb + by.walkS1 + by.walkS2 + by.exception + by.idle;
+    return machineStats({
+      instructions: c.instructions, cycles: c.cycles, cyclesBy: { execute: c.cycles - rest, ...by },
+      mmu: m, caches: this.caches, memAccesses: this.access.dataAccesses + this.phys.deviceAccesses, sysregWrites: this.sysregWrites, exceptions: this.exceptions,
+    });
+  }
+
+  /** Counts an exception taken from `from`, by class (interrupts as IRQ / FIQ). */
+  private countException(name: string, from: number): void {
+    this.exceptions.taken++;
+    this.exceptions.byClass[name] = (this.exceptions.byClass[name] ?? 0) + 1;
+    this.pmu.elChanged(from, this.cpu.el);
+  }
+
+  /** The PMU's events, read from the same counters as the stats (so the two always agree). */
+  private eventCount(ev: number): number {
+    const c = this.cpu, m = this.mmu.mmu, t = m.tlb;
+    switch (ev) {
+      case EV.L1I_TLB_REFILL: return t.l1i.stats.misses;
+      case EV.L1D_TLB_REFILL: return t.l1d.stats.misses;
+      case EV.L2D_TLB_REFILL: return t.l2.stats.misses;
+      case EV.L1D_CACHE_REFILL: return this.caches.l1d.stats.misses;
+      case EV.L2D_CACHE_REFILL: return this.caches.l2.stats.misses;
+      case EV.INST_RETIRED: return c.instructions;
+      case EV.CPU_CYCLES: return c.cycles;
+      case EV.EXC_TAKEN: return this.exceptions.taken;
+      case EV.EXC_RETURN: return this.exceptions.returns;
+      case EV.MEM_ACCESS: return this.access.dataAccesses + this.phys.deviceAccesses;
+      case EV.DTLB_WALK: return m.walks.byKind.read + m.walks.byKind.write;
+      case EV.ITLB_WALK: return m.walks.byKind.instruction;
+      default: return 0;
+    }
   }
 
   /** One instruction at a time: PC, EL, word, disassembly, and the registers it wrote. */
@@ -187,18 +251,14 @@ export class Machine {
       return;
     }
     if (op.startsWith('TLBI ')) {
-      // without a TLB model every cached translation goes (the host TLB is keyed by VA alone)
-      c.flushHostTlb();
+      const asid16 = (c.sys[SLOT.TCR_EL1] & F.TCR_EL1.AS.mask) !== 0n;
+      this.mmu.mmu.tlbi(op.slice(5), v, { vmid: this.mmu.decode().s2.vmid, asid16 });
+      c.flushHostTlb(); // keyed by VA alone, it cannot tell what the operation's scope was
       return;
     }
     switch (op) {
       case 'ERET':
-        exceptionReturn(c);
-        c.flushHostTlb(); // the host TLB holds permissions of one EL
-        c.cycles += this.opts.timing.exception.eret;
-        this.exceptionCycles += this.opts.timing.exception.eret;
-        this.event = true; // an exception return sets the event register
-        c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
+        this.eret();
         return;
       case 'SEV': case 'SEVL':
         this.event = true;
@@ -211,6 +271,18 @@ export class Machine {
         this.wait(op);
         return;
     }
+  }
+
+  private eret(): void {
+    const c = this.cpu, from = c.el;
+    exceptionReturn(c);
+    this.exceptions.returns++;
+    this.pmu.elChanged(from, c.el);
+    c.flushHostTlb(); // the host TLB holds permissions of one EL
+    c.cycles += this.opts.timing.exception.eret;
+    this.exceptionCycles += this.opts.timing.exception.eret;
+    this.event = true; // an exception return sets the event register
+    c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
   }
 
   /**
@@ -237,6 +309,7 @@ export class Machine {
   private updateLines(): void {
     const l = this.timer.lines();
     for (const n of ['P', 'V', 'HP'] as const) this.gic.setLevel(TIMER_PPI[n], l[n]);
+    this.gic.setLevel(PMU_PPI, this.pmu.irq());
   }
 
   /** ISR_EL1: I and F are the interrupt controller's outputs; at EL1 with IMO/FMO, the virtual ones. */
@@ -277,7 +350,9 @@ export class Machine {
       if (pending && (target = route()) >= 0) { vector = v; break; }
     }
     if (target < 0) return;
+    const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
+    this.countException(vector === Vector.Fiq ? 'FIQ' : 'IRQ', from);
     c.flushHostTlb();
     c.pc = c.npc;
     c.cycles += this.opts.timing.exception.entry;
@@ -294,7 +369,9 @@ export class Machine {
     e = this.withInstructionSyndrome(e);
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
+    const from = c.el;
     const target = takeException(c, e);
+    this.countException(EC_NAMES[e.ec] ?? `EC_0x${e.ec.toString(16)}`, from);
     c.flushHostTlb(); // the host TLB holds permissions of one EL
     c.cycles += entry;
     this.exceptionCycles += entry;

@@ -1,14 +1,17 @@
-// The machine's address space: virtual addresses translated by the VMSAv8-64
-// walker for the current regime (EL2, or EL1&0 with stage 2 when HCR_EL2.VM),
-// then resolved on the physical bus. Functional only so far: every host-TLB
-// miss walks, and the walk costs no cycles (TLBs, walk caches and their costs
-// are issue 4). The CPU's host TLB is keyed by virtual page alone, so the
-// machine flushes it whenever the regime, the EL, or the tables may change.
+// The machine's address space: virtual addresses translated by the MMU model
+// (TLBs, walk caches, walker; src/mmu/mmu.ts) for the current regime (EL2, or
+// EL1&0 with stage 2 when HCR_EL2.VM), then resolved on the physical bus. The
+// CPU's host-side TLB keeps the model's L1 entry with each page it caches; the
+// model's L1 evictions drop those copies, so a host hit is always an L1 hit.
+// The host TLB is keyed by virtual page alone, so the machine flushes it when
+// the regime, the EL, or the tables may change; the model needs no such flush.
 import { Access, PAGE_SIZE, type AddressSpace, type Page } from '../core/memory.js';
 import type { Cpu } from '../core/cpu.js';
 import { SLOT, F } from '../generated/sysregs.js';
 import { decodeEl10, decodeEl2, decodeStage2 } from '../mmu/regime.js';
-import { walk, isFault, faultException, type Access as WalkAccess } from '../mmu/walker.js';
+import type { Mmu } from '../mmu/mmu.js';
+import type { TlbEntry } from '../mmu/tlb.js';
+import type { Access as WalkAccess } from '../mmu/walker.js';
 import { PhysicalSpace, PA_BITS } from './bus-space.js';
 import type { Regimes } from './address-translate.js';
 
@@ -16,11 +19,16 @@ const ACCESS: WalkAccess[] = ['read', 'write', 'fetch'];
 
 export class MmuSpace implements AddressSpace {
   private regimes: Regimes | null = null;
+  lastEntry: TlbEntry | null = null;
 
   /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
   cpu!: Cpu;
 
-  constructor(private readonly phys: PhysicalSpace) {}
+  constructor(private readonly phys: PhysicalSpace, readonly mmu: Mmu) {
+    const drop = (e: TlbEntry) => this.cpu.dropHostEntry(e);
+    mmu.tlb.l1i.onEvict = drop;
+    mmu.tlb.l1d.onEvict = drop;
+  }
 
   /** Reads a translation table descriptor from physical memory. */
   readonly descriptor = (pa: number): bigint => this.phys.descriptor(pa);
@@ -45,9 +53,9 @@ export class MmuSpace implements AddressSpace {
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
     const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
-    const result = walk(BigInt(va), ACCESS[access], el, el === 2 ? r.el2 : r.el10, this.descriptor, vm ? r.s2 : undefined);
-    if (isFault(result)) throw faultException(result, el);
-    const pa = Number(result.pa);
-    return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
+    const t = this.mmu.translate(va, ACCESS[access], el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid);
+    c.cycles += t.cycles;
+    this.lastEntry = t.entry;
+    return this.phys.pageAt(Math.floor(t.pa / PAGE_SIZE), access, va);
   }
 }

@@ -30,7 +30,7 @@ export class Ram {
     const ci = Math.floor(off / CHUNK_SIZE);
     const chunk = (this.chunks[ci] ??= this.allocChunk(ci));
     const pi = Math.floor((off % CHUNK_SIZE) / PAGE_SIZE);
-    return (chunk.pages[pi] ??= new Page(chunk.bytes.subarray(pi * PAGE_SIZE, (pi + 1) * PAGE_SIZE)));
+    return (chunk.pages[pi] ??= new Page(chunk.bytes.subarray(pi * PAGE_SIZE, (pi + 1) * PAGE_SIZE), this.base + ci * CHUNK_SIZE + pi * PAGE_SIZE));
   }
 
   /** Copies `bytes` to [pa, pa+length); throws naming the range if any of it is outside RAM. */

@@ -19,6 +19,7 @@
 // entries, so the "last level only" TLBI forms (VALE1, VAALE1, VALE2, IPAS2LE1) remove exactly
 // what their non-L forms remove from these leaf-only TLBs.
 import type { Access, Translation } from './walker.js';
+import type { Timing } from '../spec/timing.js';
 
 export type TlbRegime = 'el10' | 'el2';
 /** Kind of access a lookup is made for (the walker's 'fetch' is 'instruction'). */
@@ -145,6 +146,19 @@ export class Tlb {
     return e;
   }
 
+  /** Called with each entry an insertion displaces (the CPU's host-side TLB must drop its copies). */
+  onEvict: ((e: TlbEntry) => void) | null = null;
+
+  /**
+   * A hit served by the CPU's host-side TLB from a copy of entry `e`: counted as a hit of this
+   * level and made most recently used, exactly as if `lookup` had found it.
+   */
+  touch(e: TlbEntry, kind: TlbAccessKind): void {
+    (e as Slot).stamp = ++this.clock;
+    this.stats.hits++;
+    this.stats.byKind.hits[kind]++;
+  }
+
   /** Like `lookup` without counting or touching the replacement state. */
   peek(va: bigint, regime: TlbRegime, asid: number, vmid: number): TlbEntry | undefined {
     return this.find(va, regime, asid, vmid);
@@ -195,6 +209,7 @@ export class Tlb {
       (e) => e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid,
     );
     if (same >= 0) {
+      this.onEvict?.(set[same]!);
       set[same] = slot;
       return slot;
     }
@@ -204,6 +219,7 @@ export class Tlb {
       const victim = this.replacement === 'lru' ? lruIndex(set) : this.nextRandom() % this.ways;
       this.removeShift(set[victim]!.shift);
       this.count--;
+      this.onEvict?.(set[victim]!);
       set[victim] = slot;
       this.stats.evictions++;
     }
@@ -290,33 +306,19 @@ export interface TlbHierarchyConfig {
   readonly seed?: number;
 }
 
-/**
- * TLB geometry of DESIGN.md §3.3 (the cores' technical reference manuals). Latencies: an L1
- * hit is folded into the load pipeline (0 extra cycles); an L2 TLB hit costs a few cycles.
- * The timing presets (spec/timing/*.yaml) are the authority once they carry a `tlb` section.
- */
-export const TLB_PRESETS: Readonly<Record<'cortex-a57' | 'cortex-a72' | 'neoverse-n1', TlbHierarchyConfig>> = {
-  'cortex-a57': {
-    l1i: { entries: 48, replacement: 'lru', latency: 0 },
-    l1d: { entries: 32, replacement: 'lru', latency: 0 },
-    l2: { entries: 1024, ways: 4, replacement: 'lru', latency: 8 },
-  },
-  'cortex-a72': {
-    l1i: { entries: 48, replacement: 'lru', latency: 0 },
-    l1d: { entries: 32, replacement: 'lru', latency: 0 },
-    l2: { entries: 1024, ways: 4, replacement: 'lru', latency: 8 },
-  },
-  'neoverse-n1': {
-    l1i: { entries: 48, replacement: 'lru', latency: 0 },
-    l1d: { entries: 48, replacement: 'lru', latency: 0 },
-    l2: { entries: 1280, ways: 5, replacement: 'lru', latency: 6 },
-  },
-};
+/** The hierarchy a timing preset describes (spec/timing `tlb`; ways 0 = fully associative). */
+export function tlbConfig(t: Timing): TlbHierarchyConfig {
+  const level = (l: Timing['tlb']['l1i']): TlbLevelConfig => ({
+    entries: l.entries, ways: l.ways || undefined, replacement: t.tlb.replacement, latency: l.latency,
+  });
+  return { l1i: level(t.tlb.l1i), l1d: level(t.tlb.l1d), l2: level(t.tlb.l2), seed: t.tlb.seed };
+}
 
 export type TlbLookup =
   | {
       readonly level: 'l1' | 'l2';
       readonly translation: Translation;
+      /** The L1 entry (after an L2 hit, the L1 refill). */
       readonly entry: TlbEntry;
       /** The IPA and PA of the looked-up VA (the stored translation may be for another VA in the page). */
       readonly ipa: bigint;
@@ -359,17 +361,14 @@ export class TlbHierarchy {
     if (e1) return hit('l1', e1, va, l1c.latency);
     const cycles = l1c.latency + this.config.l2.latency;
     const e2 = this.l2.lookup(va, regime, asid, vmid, k);
-    if (e2) {
-      l1.insert(e2.t, e2.regime, e2.vmid);
-      return hit('l2', e2, va, cycles);
-    }
+    if (e2) return hit('l2', l1.insert(e2.t, e2.regime, e2.vmid), va, cycles);
     return { level: 'miss', translation: undefined, cycles };
   }
 
-  /** Fills the L1 for `kind` and the L2 with a walk's result. */
-  insert(t: Translation, regime: TlbRegime, vmid: number, kind: Access | TlbAccessKind): void {
-    (accessKind(kind) === 'instruction' ? this.l1i : this.l1d).insert(t, regime, vmid);
+  /** Fills the L2 and the L1 for `kind` with a walk's result; returns the L1 entry. */
+  insert(t: Translation, regime: TlbRegime, vmid: number, kind: Access | TlbAccessKind): TlbEntry {
     this.l2.insert(t, regime, vmid);
+    return (accessKind(kind) === 'instruction' ? this.l1i : this.l1d).insert(t, regime, vmid);
   }
 
   /** Removes what `pred` selects from every level; returns the number of entries removed. */

@@ -3,12 +3,15 @@
 // Every descriptor fetch is counted by stage and level; with stage 2, each
 // stage 1 table address is an IPA translated by a full stage 2 walk, so n
 // guest levels over m host levels cost n*m + n + m fetches with nothing cached.
+// Walk caches (walk-cache.ts), when given, let a walk start below the deepest
+// cached table descriptor, and the nested TLB skips a table fetch's stage 2 walk.
 // A walk has at most 4 levels per stage, so it ends whatever the tables hold
 // (loops included); a descriptor read that finds no memory is a synchronous
 // external abort on the walk. Faults are values, never thrown; faultException
 // turns one into the ArchException the core raises.
 import { ArchException, EC } from '../core/exception.js';
 import type { Stage1Half, Stage1Regime, Stage2Regime, TableRegime } from './regime.js';
+import type { CachedTable, NestedTlb, WalkCache, WalkTag } from './walk-cache.js';
 
 export type Access = 'read' | 'write' | 'fetch';
 export type FaultKind = 'translation' | 'access-flag' | 'permission' | 'address-size' | 'external';
@@ -74,8 +77,20 @@ export interface Translation {
 
 export type WalkResult = Translation | WalkFault;
 
-/** A descriptor read: 8 bytes at a PA; throws when there is no memory there. */
-export type DescRead = (pa: number) => bigint;
+/** A descriptor read: 8 bytes at a PA, for a fetch of `stage` at `level`; throws when there is no memory there. */
+export type DescRead = (pa: number, stage: 1 | 2, level: number) => bigint;
+
+/** The walk caches a walk may use (each optional: absent = off). */
+export interface WalkCaches {
+  /** The current VMID: tags stage 1 EL1&0 entries even without stage 2. */
+  readonly vmid: number;
+  readonly s1?: WalkCache;
+  readonly s2?: WalkCache;
+  readonly nested?: NestedTlb;
+}
+
+/** A walk cache bound to one stage's tag. */
+interface BoundCache { readonly cache: WalkCache; readonly tag: WalkTag }
 
 export function isFault(r: WalkResult): r is WalkFault {
   return 'kind' in r;
@@ -120,11 +135,19 @@ function tableWalk<E>(
   t: TableRegime,
   read: (addr: bigint, level: number) => bigint | E,
   isErr: (x: bigint | E) => x is E,
+  wc?: BoundCache,
 ): Leaf | Fail | E {
   const g = t.granuleBits, stride = g - 3;
   let table = t.base;
   let apTableRO = false, apTableNoEl0 = false, xnTable = false, pxnTable = false;
-  for (let level = t.startLevel; level <= 3; level++) {
+  let first = t.startLevel;
+  const cached = wc?.cache.lookup(wc.tag, input, t.startLevel);
+  if (cached) {
+    ({ apTableRO, apTableNoEl0, xnTable, pxnTable } = cached);
+    table = cached.next;
+    first = cached.level + 1;
+  }
+  for (let level = first; level <= 3; level++) {
     const lo = (3 - level) * stride + g;
     const width = level === t.startLevel ? t.inputBits - lo : stride;
     const index = (input >> BigInt(lo)) & ((1n << BigInt(width)) - 1n);
@@ -142,6 +165,8 @@ function tableWalk<E>(
       xnTable ||= ((desc >> 60n) & 1n) === 1n;
       pxnTable ||= ((desc >> 59n) & 1n) === 1n;
       table = next;
+      const entry: CachedTable = { level, next, apTableRO, apTableNoEl0, xnTable, pxnTable };
+      wc?.cache.insert(wc.tag, input, entry);
       continue;
     }
     // block (levels 1, 2) or page (level 3)
@@ -181,6 +206,7 @@ function stage2(
   s1ptw: boolean,
   va: bigint,
   access: Access,
+  caches?: WalkCaches,
 ): S2Out | WalkFault {
   const fault = (kind: FaultKind, level: number): WalkFault => ({
     kind, level, stage: 2, s1ptw, ipa, write: access === 'write', fetch: access === 'fetch', va, fetches: f,
@@ -194,12 +220,13 @@ function stage2(
       f.s2[level]++;
       f.total++;
       try {
-        return mem(Number(addr));
+        return mem(Number(addr), 2, level);
       } catch {
         return { kind: 'external', level };
       }
     },
     (x): x is Fail => typeof x !== 'bigint',
+    caches?.s2 && { cache: caches.s2, tag: { stage: 2, regime: 'el10', vmid: s2.vmid, asid: 0, half: 0, granuleBits: s2.granuleBits } },
   );
   if (!isLeaf(r)) return fault(r.kind, r.level);
   const perms = s2PermsOf(r.desc);
@@ -254,6 +281,7 @@ export function walk(
   regs: Stage1Regime,
   mem: DescRead,
   stage2Regime?: Stage2Regime,
+  caches?: WalkCaches,
 ): WalkResult {
   va = BigInt.asUintN(64, va);
   const f = newFetches();
@@ -284,19 +312,28 @@ export function walk(
       (addr, level) => {
         let pa = addr;
         if (stage2Regime) {
-          const t = stage2(addr, stage2Regime, mem, f, true, va, access);
-          if ('kind' in t) return t;
-          pa = t.pa;
+          const hit = caches?.nested?.lookup(stage2Regime.vmid, addr);
+          if (hit !== undefined) pa = hit;
+          else {
+            const t = stage2(addr, stage2Regime, mem, f, true, va, access, caches);
+            if ('kind' in t) return t;
+            pa = t.pa;
+            caches?.nested?.insert(stage2Regime.vmid, addr, pa);
+          }
         }
         f.s1[level]++;
         f.total++;
         try {
-          return mem(Number(pa));
+          return mem(Number(pa), 1, level);
         } catch {
           return { kind: 'external', level };
         }
       },
       (x): x is WalkFault | Fail => typeof x !== 'bigint',
+      caches?.s1 && {
+        cache: caches.s1,
+        tag: { stage: 1, regime: regs.regime, vmid: regs.regime === 'el2' ? 0 : caches.vmid, asid: regs.regime === 'el2' ? 0 : half.asid, half: hi, granuleBits: half.granuleBits },
+      },
     );
     if (!isLeaf(r)) return 'stage' in r ? r : s1fault(r.kind, r.level);
     s1 = r;
@@ -308,7 +345,7 @@ export function walk(
   let pa = ipa;
   let s2: S2Out | null = null;
   if (stage2Regime) {
-    const t = stage2(ipa, stage2Regime, mem, f, false, va, access);
+    const t = stage2(ipa, stage2Regime, mem, f, false, va, access, caches);
     if ('kind' in t) return t;
     if (!allowed(t.perms, access)) {
       return { kind: 'permission', level: t.leaf!.level, stage: 2, s1ptw: false, ipa, write, fetch, va, fetches: f };

@@ -2,13 +2,23 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecSource, SpecErrors } from './source.js';
-import { validateAgainst, SPEC_DIR } from './validate.js';
+import { validateAgainst, validateValue, SPEC_DIR } from './validate.js';
 
+export interface TlbLevelTiming { entries: number; /** 0: fully associative */ ways: number; latency: number }
+export interface CacheLevelTiming { sizeKiB: number; ways: number; latency: number }
+export interface Switch { enabled: boolean; entries: number }
+
+/** A timing preset (spec/timing/*.yaml; the schema documents every field). */
 export interface Timing {
   name: string;
   description: string;
   frequencyMHz: number;
   classes: Record<string, number>;
+  tlb: { replacement: 'lru' | 'random'; seed: number; l1i: TlbLevelTiming; l1d: TlbLevelTiming; l2: TlbLevelTiming };
+  walkCache: { enabled: boolean; s1: Switch; s2: Switch };
+  nestedTlb: Switch;
+  cache: { enabled: boolean; lineBytes: number; l1d: CacheLevelTiming; l2: CacheLevelTiming; llc: CacheLevelTiming };
+  memory: { latency: number };
   exception: { entry: number; eret: number };
 }
 
@@ -22,7 +32,33 @@ export function loadTiming(nameOrPath = 'cortex-a57'): Timing {
   if (!existsSync(path)) throw new Error(`unknown timing preset '${nameOrPath}' (presets: ${timingPresets().join(', ')})`);
   const src = new SpecSource(path);
   if (src.errors.length || !validateAgainst(src, 'timing.schema.json')) throw new SpecErrors(src.errors);
-  return src.doc.toJS() as Timing;
+  const t = src.doc.toJS() as Timing;
+  const bad = geometryProblems(t);
+  if (bad.length) throw new Error(`${path}: ${bad.join('; ')}`);
+  return t;
+}
+
+/** Consistency the schema cannot state: associativity divides the sizes. */
+function geometryProblems(t: Timing): string[] {
+  const out: string[] = [];
+  for (const k of ['l1i', 'l1d', 'l2'] as const) {
+    const l = t.tlb[k];
+    if (l.ways !== 0 && l.entries % l.ways !== 0) out.push(`tlb.${k}.ways (${l.ways}) must divide tlb.${k}.entries (${l.entries})`);
+  }
+  for (const k of ['l1d', 'l2', 'llc'] as const) {
+    const c = t.cache[k];
+    const lines = (c.sizeKiB * 1024) / t.cache.lineBytes;
+    if (!Number.isInteger(lines / c.ways)) out.push(`cache.${k}: ${c.sizeKiB} KiB of ${t.cache.lineBytes}-byte lines does not divide into ${c.ways} ways`);
+  }
+  return out;
+}
+
+/** Applies `--set` overrides in order, then checks the result against the schema and the geometry rules. */
+export function applyOverrides(t: Timing, assignments: readonly string[]): Timing {
+  for (const a of assignments) applyOverride(t, a);
+  const bad = [...validateValue(t, 'timing.schema.json'), ...geometryProblems(t)];
+  if (bad.length) throw new Error(`--set ${assignments.join(' ')}: ${bad.join('; ')}`);
+  return t;
 }
 
 /**

@@ -56,3 +56,10 @@ export function validateAgainst(src: SpecSource, schema: string): boolean {
   }
   return false;
 }
+
+/** Validates a plain value against `schema`; returns the problems as "path: message" lines. */
+export function validateValue(value: unknown, schema: string): string[] {
+  const v = validator(schema);
+  if (v(value)) return [];
+  return (v.errors ?? []).map((e) => `${e.instancePath.split('/').slice(1).join('.') || '(top)'}: ${describe(e)}`);
+}

@@ -1,0 +1,40 @@
+// What every load, store and block fetch costs beyond its instruction class:
+// the data-cache hierarchy for the data, and the L1 TLB hit that the CPU's
+// host-side TLB stands in for (counted, made most recently used, and charged
+// its latency). Misses of the host TLB reach the MMU model instead (mmu-space.ts).
+import type { AccessTiming } from '../core/memory.js';
+import type { CacheHierarchy } from '../mem/cache.js';
+import type { TlbEntry, TlbHierarchy } from '../mmu/tlb.js';
+
+export class MachineAccessTiming implements AccessTiming {
+  /** Loads and stores (the PMU's MEM_ACCESS). */
+  dataAccesses = 0;
+  /** Cycles of data accesses in the cache hierarchy. */
+  memoryCycles = 0;
+  /** Cycles of L1 TLB hits. */
+  tlbCycles = 0;
+  private readonly l1dLatency: number;
+  private readonly l1iLatency: number;
+
+  constructor(private readonly caches: CacheHierarchy, private readonly tlb: TlbHierarchy) {
+    this.l1dLatency = tlb.config.l1d.latency;
+    this.l1iLatency = tlb.config.l1i.latency;
+  }
+
+  data(entry: object | null, pa: number, write: boolean): number {
+    this.dataAccesses++;
+    const c = this.caches.access(pa);
+    this.memoryCycles += c;
+    if (entry === null) return c;
+    this.tlb.l1d.touch(entry as TlbEntry, write ? 'write' : 'read');
+    this.tlbCycles += this.l1dLatency;
+    return c + this.l1dLatency;
+  }
+
+  fetch(entry: object | null): number {
+    if (entry === null) return 0;
+    this.tlb.l1i.touch(entry as TlbEntry, 'instruction');
+    this.tlbCycles += this.l1iLatency;
+    return this.l1iLatency;
+  }
+}
