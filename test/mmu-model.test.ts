@@ -182,3 +182,22 @@ describe('costs', () => {
     expect(mmu.translate(Number(VA2), 'read', 1, s1Regime(t.root), undefined, 0).cycles).toBe(0); // L1 TLB hit
   });
 });
+
+describe('tags instead of flushes', () => {
+  it('switching ASID (TTBR0) or VMID needs no TLBI: each context gets its own translation', () => {
+    const mem = new Mem();
+    const a = new Tables(mem, 12, 0, 48), b = new Tables(mem, 12, 0, 48);
+    a.map(VA & ~0xfffn, OUT, 3, AF | (1n << 11n)); // nG: tagged with the ASID
+    b.map(VA & ~0xfffn, OUT2, 3, AF | (1n << 11n));
+    const mmu = mmuOver(mem);
+    const asA = s1Regime(a.root | (1n << 48n)), asB = s1Regime(b.root | (2n << 48n));
+    expect(load(mmu, VA, asA).pa).toBe(OUT | 0xabcn);
+    expect(load(mmu, VA, asB).pa).toBe(OUT2 | 0xabcn);
+    expect(load(mmu, VA, asA)).toMatchObject({ pa: OUT | 0xabcn, walked: 0 });
+    expect(load(mmu, VA, asB)).toMatchObject({ pa: OUT2 | 0xabcn, walked: 0 });
+    // the same ASID under another VMID is another context too
+    const r = mmu.translate(Number(VA), 'read', 1, asB, undefined, 7);
+    expect(BigInt(r.pa)).toBe(OUT2 | 0xabcn);
+    expect(mmu.walks.count).toBe(3);
+  });
+});

@@ -200,9 +200,14 @@ export class Cpu implements SysCtx {
     this.wTag.fill(NaN);
     this.fetchVpn = NaN;
   }
-  /** Drops the host-side copies of a TLB model entry (it left the L1 TLB). */
-  dropHostEntry(e: object): void {
-    for (let i = 0; i < HOST_TLB; i++) {
+  /**
+   * Drops the host-side copies of a TLB model entry (it left the L1 TLB). An entry for one 4 KiB
+   * page has its copies at one index, the page number's low bits (`vpn4k`); a larger one may be anywhere.
+   */
+  dropHostEntry(e: object, vpn4k?: number): void {
+    const from = vpn4k === undefined ? 0 : vpn4k & (HOST_TLB - 1);
+    const to = vpn4k === undefined ? HOST_TLB : from + 1;
+    for (let i = from; i < to; i++) {
       if (this.rEntry[i] === e) this.rTag[i] = NaN;
       if (this.wEntry[i] === e) this.wTag[i] = NaN;
     }

@@ -25,7 +25,7 @@ export class MmuSpace implements AddressSpace {
   cpu!: Cpu;
 
   constructor(private readonly phys: PhysicalSpace, readonly mmu: Mmu) {
-    const drop = (e: TlbEntry) => this.cpu.dropHostEntry(e);
+    const drop = (e: TlbEntry) => this.cpu.dropHostEntry(e, e.shift === 12 ? e.vpn : undefined);
     mmu.tlb.l1i.onEvict = drop;
     mmu.tlb.l1d.onEvict = drop;
   }

@@ -205,9 +205,11 @@ export class Tlb {
       stamp: ++this.clock,
     };
     const set = this.table[vpn % this.sets]!;
-    const same = set.findIndex(
-      (e) => e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid,
-    );
+    let same = -1;
+    for (let i = 0; i < set.length; i++) {
+      const e = set[i]!;
+      if (e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid) same = i;
+    }
     if (same >= 0) {
       this.onEvict?.(set[same]!);
       set[same] = slot;

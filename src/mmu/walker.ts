@@ -262,10 +262,11 @@ const allowed = (p: Perms, access: Access) => (access === 'fetch' ? p.x : access
  */
 export function checkAccess(t: Translation, access: Access, el: 0 | 1 | 2): WalkFault | undefined {
   const s1 = el === 0 ? t.s1Perms.user : t.s1Perms.priv;
+  const s1ok = allowed(s1, access);
+  if (s1ok && allowed(t.s2Perms, access)) return undefined;
   const base = { write: access === 'write', fetch: access === 'fetch', va: t.va, fetches: newFetches(), s1ptw: false };
-  if (!allowed(s1, access)) return { kind: 'permission', level: t.s1Level, stage: 1, ...base };
-  if (!allowed(t.s2Perms, access)) return { kind: 'permission', level: t.s2Level, stage: 2, ipa: t.ipa, ...base };
-  return undefined;
+  if (!s1ok) return { kind: 'permission', level: t.s1Level, stage: 1, ...base };
+  return { kind: 'permission', level: t.s2Level, stage: 2, ipa: t.ipa, ...base };
 }
 
 const and = (a: Perms, b: Perms): Perms => ({ r: a.r && b.r, w: a.w && b.w, x: a.x && b.x });

@@ -1,0 +1,54 @@
+// The workloads' tiny libc: Linux syscalls, printf, option parsing and a
+// deterministic random number generator (no floating point anywhere).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include "fmt.h"
+#include "string.h"
+
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define MAP_PRIVATE 0x02
+#define MAP_ANONYMOUS 0x20
+#define MAP_FAILED ((void *)-1)
+#define PAGE_SIZE 4096
+
+struct timespec { int64_t tv_sec, tv_nsec; };
+
+long syscall6(long nr, long a, long b, long c, long d, long e, long f);
+long write(int fd, const void *buf, size_t n);
+__attribute__((noreturn)) void exit(int status);
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
+long brk(void *addr);
+int fork(void);
+int waitpid(int pid, int *status, int options);
+int sched_yield(void);
+int getpid(void);
+int nanosleep(const struct timespec *req, struct timespec *rem);
+int clock_gettime(int clock, struct timespec *ts);
+int execve(const char *path, char *const argv[], char *const envp[]);
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Wait status decoding, as <sys/wait.h>. */
+#define WIFEXITED(s) (((s) & 0x7f) == 0)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WTERMSIG(s) ((s) & 0x7f)
+
+/** One numeric option `--name N` with its default and allowed range. */
+struct opt { const char *name; long value, min, max; const char *help; };
+/** Parses argv into opts; on an unknown option or a bad value prints usage and exits 2. */
+void parse_opts(int argc, char **argv, struct opt *opts, int n);
+
+/** splitmix64: a fast deterministic generator, seeded by the workload's --seed. */
+static inline uint64_t rng_next(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/** Anonymous private read-write memory, or exit with a message. */
+void *map_or_die(size_t bytes);

@@ -1,0 +1,46 @@
+// The committed guest kernel (guest/build/kernel.elf) with a command line, on
+// `el2sim boot` in-process and on qemu-system-aarch64 (the block loaded with
+// QEMU's generic loader at the address el2sim writes it to).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readElf } from '../../src/elf/read.js';
+import { runBoot } from '../../src/machine/boot.js';
+import { CMDLINE_ADDR, cmdlineBlock, kernelCmdline } from '../../src/machine/cmdline.js';
+import type { RunResult } from '../../src/machine/machine.js';
+import { loadTiming } from '../../src/spec/timing.js';
+import { MEM_MIB, QEMU_SYSTEM, qemuSystemArgs, type SystemRun } from '../oracle/qemu-system.js';
+
+export const KERNEL_PATH = new URL('../../guest/build/kernel.elf', import.meta.url).pathname;
+/** Short enough that the multi-process workloads are preempted now and then on el2sim. */
+export const TEST_QUANTUM_US = 100;
+
+/** The command line for a workload, with the test quantum and QEMU's memory size. */
+export function guestCmdline(workload: string, args = ''): string {
+  return kernelCmdline({ workload, args, quantumUs: TEST_QUANTUM_US, memBytes: MEM_MIB << 20 });
+}
+
+export function bootGuest(cmdline: string, opts: { el?: 1 | 2; maxInsns?: number } = {}): RunResult & { uart: string } {
+  const out: Buffer[] = [];
+  const r = runBoot(readElf(readFileSync(KERNEL_PATH), KERNEL_PATH), {
+    el: opts.el ?? 2, memBytes: MEM_MIB << 20, timing: loadTiming(), maxInsns: opts.maxInsns ?? 50_000_000, cmdline,
+    output: (b) => { out.push(Buffer.from(b)); },
+  });
+  return { ...r, uart: Buffer.concat(out).toString('latin1') };
+}
+
+export function bootGuestOnQemu(cmdline: string, opts: { el?: 1 | 2; timeoutMs?: number } = {}): SystemRun {
+  const dir = mkdtempSync(join(tmpdir(), 'el2sim-guest-'));
+  try {
+    const block = join(dir, 'cmdline.bin');
+    writeFileSync(block, cmdlineBlock(cmdline));
+    const args = [...qemuSystemArgs(KERNEL_PATH, opts.el), '-device', `loader,file=${block},addr=0x${CMDLINE_ADDR.toString(16)},force-raw=on`];
+    const r = spawnSync(QEMU_SYSTEM, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 30_000, maxBuffer: 1 << 24 });
+    const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    if (r.error && !timedOut) throw r.error;
+    return { uart: r.stdout.toString('latin1'), status: r.status, timedOut };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
