@@ -53,9 +53,14 @@ export class MmuSpace implements AddressSpace {
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
     const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
-    const t = this.mmu.translate(va, ACCESS[access], el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid);
-    c.cycles += t.cycles;
-    this.lastEntry = t.entry;
-    return this.phys.pageAt(Math.floor(t.pa / PAGE_SIZE), access, va);
+    const m = this.mmu;
+    let pa: number;
+    try {
+      pa = m.translate(va, ACCESS[access], el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid);
+    } finally {
+      c.cycles += m.lastCycles; // a walk that faults cost its fetches too
+    }
+    this.lastEntry = m.lastEntry;
+    return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
   }
 }

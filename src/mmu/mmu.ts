@@ -6,7 +6,7 @@
 import type { CacheHierarchy } from '../mem/cache.js';
 import type { Timing } from '../spec/timing.js';
 import type { Stage1Regime, Stage2Regime } from './regime.js';
-import { TlbHierarchy, tlbConfig, tlbi, accessKind, type TlbEntry, type TlbiContext } from './tlb.js';
+import { TlbHierarchy, tlbConfig, tlbi, accessKind, pageNumber, type TlbEntry, type TlbiContext } from './tlb.js';
 import { NestedTlb, WalkCache, walkCacheScope } from './walk-cache.js';
 import { walk, isFault, checkAccess, faultException, type Access, type Fetches, type WalkCaches } from './walker.js';
 
@@ -25,14 +25,6 @@ export interface WalkStats {
 /** Cycles spent by the MMU, by category. */
 export interface MmuCycles { tlb: number; walkS1: number; walkS2: number }
 
-export interface Translated {
-  pa: number;
-  /** The L1 TLB entry holding the translation; null when the regime translates nothing (MMU off). */
-  entry: TlbEntry | null;
-  /** Cycles the translation cost (TLB lookups and walk fetches). */
-  cycles: number;
-}
-
 export class Mmu {
   readonly tlb: TlbHierarchy;
   readonly s1Cache: WalkCache | undefined;
@@ -44,6 +36,9 @@ export class Mmu {
   };
   readonly cycles: MmuCycles = { tlb: 0, walkS1: 0, walkS2: 0 };
   private walkCycles = 0;
+  /** Of the last `translate`: the L1 TLB entry holding the translation (null: the regime translates nothing) and the cycles it cost (TLB lookups, walk fetches). */
+  lastEntry: TlbEntry | null = null;
+  lastCycles = 0;
   private readonly fetch: (pa: number, stage: 1 | 2) => bigint;
 
   constructor(t: Timing, dcache: CacheHierarchy, descriptor: (pa: number) => bigint) {
@@ -63,35 +58,43 @@ export class Mmu {
 
   /**
    * Translates `va` for an access at `el` in the stage 1 regime `regs` (nested over `s2` when
-   * given); `vmid` is the current VMID. Throws the architectural fault.
+   * given); `vmid` is the current VMID. Returns the PA (entry and cost in lastEntry, lastCycles);
+   * throws the architectural fault.
    */
-  translate(va: number, access: Access, el: 0 | 1 | 2, regs: Stage1Regime, s2: Stage2Regime | undefined, vmid: number): Translated {
-    const v = BigInt.asUintN(64, BigInt(va));
+  translate(va: number, access: Access, el: 0 | 1 | 2, regs: Stage1Regime, s2: Stage2Regime | undefined, vmid: number): number {
+    this.lastEntry = null;
+    this.lastCycles = 0;
     if (!regs.enabled && !s2) {
-      const flat = walk(v, access, el, regs, this.fetch);
+      const flat = walk(BigInt.asUintN(64, BigInt(va)), access, el, regs, this.fetch);
       if (isFault(flat)) throw faultException(flat, el);
-      return { pa: va, entry: null, cycles: 0 };
+      return va;
     }
     const regime = regs.regime;
     const tagVmid = regime === 'el2' ? 0 : vmid;
     const asid = regime === 'el2' ? 0 : regs.halves[0].asid;
-    const hit = this.tlb.lookup(v, regime, asid, tagVmid, access);
-    this.cycles.tlb += hit.cycles;
-    if (hit.level !== 'miss') {
-      const denied = checkAccess(hit.translation, access, el);
+    // the hit path in Numbers: BigInts cost an allocation each
+    const e = this.tlb.lookupPage(pageNumber(va), regime, asid, tagVmid, access);
+    const lookupCycles = (this.lastCycles = this.tlb.lastCycles);
+    this.cycles.tlb += lookupCycles;
+    if (e) {
+      const denied = checkAccess(e.t, access, el);
       if (denied) throw faultException(denied, el);
-      return { pa: Number(hit.pa), entry: hit.entry, cycles: hit.cycles };
+      const size = 2 ** e.shift;
+      this.lastEntry = e;
+      return e.paPage + (va - Math.floor(va / size) * size);
     }
+    const v = BigInt.asUintN(64, BigInt(va));
     this.walkCycles = 0;
     const caches: WalkCaches = { vmid, s1: this.s1Cache, s2: this.s2Cache, nested: this.nested };
     const r = walk(v, access, el, regs, this.fetch, s2, caches);
     this.count(r.fetches, access);
-    const cycles = hit.cycles + this.walkCycles;
+    this.lastCycles = lookupCycles + this.walkCycles;
     if (isFault(r)) {
       this.walks.faults++;
       throw faultException(r, el);
     }
-    return { pa: Number(r.pa), entry: this.tlb.insert(r, regime, tagVmid, access), cycles };
+    this.lastEntry = this.tlb.insert(r, regime, tagVmid, access);
+    return Number(r.pa);
   }
 
   /** `TLBI op, xt`: the TLBs and the walk caches lose exactly what the operation's scope covers. */

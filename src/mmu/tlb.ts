@@ -53,6 +53,8 @@ export interface TlbEntry {
   readonly vaBase: bigint;
   readonly ipaBase: bigint;
   readonly paBase: bigint;
+  /** paBase as a Number (exact: PAs have at most 48 bits), for the simulator's fast path. */
+  readonly paPage: number;
 }
 
 interface Slot extends TlbEntry {
@@ -84,9 +86,20 @@ function log2(size: number): number {
   return s;
 }
 
-/** VA[55:12] as a number (44 bits: exact in a double). */
+let lastVa = -1n, lastVpn = 0;
+/** VA[55:12] of a VA given as a signed-64 Number (as the CPU holds addresses): the key `lookupPage` takes. */
+export function pageNumber(va: number): number {
+  const p = Math.floor(va / 4096);
+  return p >= 0 ? p % 2 ** 44 : (p % 2 ** 44) + 2 ** 44;
+}
+
+/** VA[55:12] as a number (44 bits: exact in a double); one lookup asks for the same VA at every level. */
 function vpn4k(va: bigint): number {
-  return Number((va & VA56) >> 12n);
+  if (va !== lastVa) {
+    lastVpn = Number((va & VA56) >> 12n);
+    lastVa = va;
+  }
+  return lastVpn;
 }
 
 const zeroCounts = (): KindCounts => ({ instruction: 0, read: 0, write: 0 });
@@ -101,6 +114,8 @@ export class Tlb {
   readonly stats: TlbStats = { hits: 0, misses: 0, byKind: { hits: zeroCounts(), misses: zeroCounts() }, evictions: 0, invalidations: 0 };
 
   private readonly table: Slot[][];
+  /** The entries by `key` (page number and page size), whatever their other tags, for lookups without a scan. */
+  private readonly index = new Map<number, Slot[]>();
   private clock = 0;
   private rng: number;
   /** Page-size shifts present, with their entry counts; `shifts` lists those with count > 0, ascending. */
@@ -133,7 +148,12 @@ export class Tlb {
    * a miss under `kind` and, on a hit, makes the entry most recently used.
    */
   lookup(va: bigint, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind = 'read'): TlbEntry | undefined {
-    const e = this.find(va, regime, asid, vmid);
+    return this.lookupPage(vpn4k(va), regime, asid, vmid, kind);
+  }
+
+  /** `lookup` by the 4 KiB page number VA[55:12] (see `pageNumber`), without BigInts. */
+  lookupPage(p4: number, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind = 'read'): TlbEntry | undefined {
+    const e = this.find(p4, regime, asid, vmid);
     const k = accessKind(kind);
     if (e) {
       e.stamp = ++this.clock;
@@ -161,20 +181,18 @@ export class Tlb {
 
   /** Like `lookup` without counting or touching the replacement state. */
   peek(va: bigint, regime: TlbRegime, asid: number, vmid: number): TlbEntry | undefined {
-    return this.find(va, regime, asid, vmid);
+    return this.find(vpn4k(va), regime, asid, vmid);
   }
 
-  private find(va: bigint, regime: TlbRegime, asid: number, vmid: number): Slot | undefined {
+  private find(p4: number, regime: TlbRegime, asid: number, vmid: number): Slot | undefined {
     if (this.count === 0) return undefined;
-    const p4 = vpn4k(va);
     const el2 = regime === 'el2';
     for (const s of this.shifts) {
       const vpn = Math.floor(p4 / 2 ** (s - PAGE4K_SHIFT));
-      const set = this.table[vpn % this.sets]!;
-      for (const e of set) {
-        if (e.vpn === vpn && e.shift === s && e.regime === regime && (el2 || e.vmid === vmid) && (e.asid === undefined || e.asid === asid)) {
-          return e;
-        }
+      const list = this.index.get(key(vpn, s));
+      if (list === undefined) continue;
+      for (const e of list) {
+        if (e.vpn === vpn && e.shift === s && e.regime === regime && (el2 || e.vmid === vmid) && (e.asid === undefined || e.asid === asid)) return e;
       }
     }
     return undefined;
@@ -192,7 +210,8 @@ export class Tlb {
     const vaBase = (t.va & VA56) - off;
     const vpn = Math.floor(vpn4k(t.va) / 2 ** (shift - PAGE4K_SHIFT));
     const asid = regime === 'el2' ? undefined : t.asid;
-    const slot: Slot = {
+    const paBase = t.pa - off;
+    return this.place({
       t,
       regime,
       vmid: regime === 'el2' ? 0 : vmid,
@@ -201,30 +220,44 @@ export class Tlb {
       vpn,
       vaBase,
       ipaBase: t.ipa - off,
-      paBase: t.pa - off,
+      paBase,
+      paPage: Number(paBase),
       stamp: ++this.clock,
-    };
+    });
+  }
+
+  /** Inserts a copy of another level's entry (an L1 refill from the L2). */
+  copy(e: TlbEntry): TlbEntry {
+    return this.place({
+      t: e.t, regime: e.regime, vmid: e.vmid, asid: e.asid, shift: e.shift, vpn: e.vpn,
+      vaBase: e.vaBase, ipaBase: e.ipaBase, paBase: e.paBase, paPage: e.paPage, stamp: ++this.clock,
+    });
+  }
+
+  private place(slot: Slot): TlbEntry {
+    const { vpn, shift, regime, asid } = slot;
     const set = this.table[vpn % this.sets]!;
-    let same = -1;
-    for (let i = 0; i < set.length; i++) {
-      const e = set[i]!;
-      if (e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid) same = i;
-    }
-    if (same >= 0) {
-      this.onEvict?.(set[same]!);
-      set[same] = slot;
+    const same = this.index.get(key(vpn, shift))?.find((e) => e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid);
+    if (same) {
+      this.onEvict?.(same);
+      this.unindex(same);
+      set[set.indexOf(same)] = slot;
+      this.reindex(slot);
       return slot;
     }
     if (set.length < this.ways) {
       set.push(slot);
     } else {
       const victim = this.replacement === 'lru' ? lruIndex(set) : this.nextRandom() % this.ways;
-      this.removeShift(set[victim]!.shift);
+      const old = set[victim]!;
+      this.removeShift(old.shift);
+      this.unindex(old);
       this.count--;
-      this.onEvict?.(set[victim]!);
+      this.onEvict?.(old);
       set[victim] = slot;
       this.stats.evictions++;
     }
+    this.reindex(slot);
     this.count++;
     this.addShift(shift);
     return slot;
@@ -239,6 +272,7 @@ export class Tlb {
       const keep = set.filter((e) => {
         if (!pred(e)) return true;
         this.removeShift(e.shift);
+        this.unindex(e);
         return false;
       });
       n += set.length - keep.length;
@@ -257,6 +291,20 @@ export class Tlb {
   /** Empties the TLB (not an architectural operation: see `tlbi`). */
   clear(): void {
     this.invalidate(() => true);
+  }
+
+  private reindex(e: Slot): void {
+    const k = key(e.vpn, e.shift);
+    const list = this.index.get(k);
+    if (list) list.push(e);
+    else this.index.set(k, [e]);
+  }
+
+  private unindex(e: Slot): void {
+    const k = key(e.vpn, e.shift);
+    const list = this.index.get(k)!;
+    if (list.length === 1) this.index.delete(k);
+    else list.splice(list.indexOf(e), 1);
   }
 
   private addShift(s: number): void {
@@ -280,6 +328,9 @@ export class Tlb {
     return (z ^ (z >>> 14)) >>> 0;
   }
 }
+
+/** Index key of a page number and page-size shift: a small integer (fast as a Map key); entries sharing one are told apart by their tags. */
+const key = (vpn: number, shift: number) => (vpn % 0x2000000) * 32 + (shift - PAGE4K_SHIFT);
 
 function lruIndex(set: Slot[]): number {
   let v = 0;
@@ -356,15 +407,30 @@ export class TlbHierarchy {
    * the L1. Cycles: L1 hit = l1 latency; L2 hit and miss = l1 + l2 latency (a miss then walks).
    */
   lookup(va: bigint, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind): TlbLookup {
+    const e = this.lookupPage(vpn4k(va), regime, asid, vmid, kind);
+    if (!e) return { level: 'miss', translation: undefined, cycles: this.lastCycles };
+    return hit(this.lastLevel === 1 ? 'l1' : 'l2', e, va, this.lastCycles);
+  }
+
+  /** Level (1, 2; 0 = miss) and cycles of the last `lookupPage`. */
+  lastLevel = 0;
+  lastCycles = 0;
+
+  /** `lookup` by the 4 KiB page number VA[55:12] (`pageNumber`): the L1 entry, or undefined on a miss; level and cycles in lastLevel and lastCycles. */
+  lookupPage(p4: number, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind): TlbEntry | undefined {
     const k = accessKind(kind);
     const l1 = k === 'instruction' ? this.l1i : this.l1d;
     const l1c = k === 'instruction' ? this.config.l1i : this.config.l1d;
-    const e1 = l1.lookup(va, regime, asid, vmid, k);
-    if (e1) return hit('l1', e1, va, l1c.latency);
-    const cycles = l1c.latency + this.config.l2.latency;
-    const e2 = this.l2.lookup(va, regime, asid, vmid, k);
-    if (e2) return hit('l2', l1.insert(e2.t, e2.regime, e2.vmid), va, cycles);
-    return { level: 'miss', translation: undefined, cycles };
+    const e1 = l1.lookupPage(p4, regime, asid, vmid, k);
+    if (e1) {
+      this.lastLevel = 1;
+      this.lastCycles = l1c.latency;
+      return e1;
+    }
+    this.lastCycles = l1c.latency + this.config.l2.latency;
+    const e2 = this.l2.lookupPage(p4, regime, asid, vmid, k);
+    this.lastLevel = e2 ? 2 : 0;
+    return e2 && l1.copy(e2);
   }
 
   /** Fills the L2 and the L1 for `kind` with a walk's result; returns the L1 entry. */
