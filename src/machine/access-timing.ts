@@ -4,7 +4,7 @@
 // its latency). Misses of the host TLB reach the MMU model instead (mmu-space.ts).
 import type { AccessTiming } from '../core/memory.js';
 import type { CacheHierarchy } from '../mem/cache.js';
-import type { TlbEntry, TlbHierarchy } from '../mmu/tlb.js';
+import { KIND_INDEX, type TlbEntry, type TlbHierarchy } from '../mmu/tlb.js';
 
 export class MachineAccessTiming implements AccessTiming {
   /** Loads and stores (the PMU's MEM_ACCESS). */
@@ -26,14 +26,14 @@ export class MachineAccessTiming implements AccessTiming {
     const c = this.caches.access(pa);
     this.memoryCycles += c;
     if (entry === null) return c;
-    this.tlb.l1d.touch(entry as TlbEntry, write ? 'write' : 'read');
+    this.tlb.l1d.touch(entry as TlbEntry, write ? KIND_INDEX.write : KIND_INDEX.read);
     this.tlbCycles += this.l1dLatency;
     return c + this.l1dLatency;
   }
 
   fetch(entry: object | null): number {
     if (entry === null) return 0;
-    this.tlb.l1i.touch(entry as TlbEntry, 'instruction');
+    this.tlb.l1i.touch(entry as TlbEntry, KIND_INDEX.instruction);
     this.tlbCycles += this.l1iLatency;
     return this.l1iLatency;
   }

@@ -102,7 +102,8 @@ function vpn4k(va: bigint): number {
   return lastVpn;
 }
 
-const zeroCounts = (): KindCounts => ({ instruction: 0, read: 0, write: 0 });
+/** Counter index of each access kind (`touch` takes the index itself). */
+export const KIND_INDEX = { instruction: 0, read: 1, write: 2 } as const;
 
 /** One TLB level. */
 export class Tlb {
@@ -111,7 +112,19 @@ export class Tlb {
   readonly ways: number;
   readonly sets: number;
   readonly replacement: Replacement;
-  readonly stats: TlbStats = { hits: 0, misses: 0, byKind: { hits: zeroCounts(), misses: zeroCounts() }, evictions: 0, invalidations: 0 };
+  /** Hits then misses, by kind (KIND_INDEX): plain numbers, since the fast path counts every access. */
+  private readonly counts = new Float64Array(6);
+  private evictions = 0;
+  private invalidations = 0;
+
+  get stats(): TlbStats {
+    const c = this.counts;
+    const byKind = (o: number): KindCounts => ({ instruction: c[o]!, read: c[o + 1]!, write: c[o + 2]! });
+    return {
+      hits: c[0]! + c[1]! + c[2]!, misses: c[3]! + c[4]! + c[5]!,
+      byKind: { hits: byKind(0), misses: byKind(3) }, evictions: this.evictions, invalidations: this.invalidations,
+    };
+  }
 
   private readonly table: Slot[][];
   /** The entries by `key` (page number and page size), whatever their other tags, for lookups without a scan. */
@@ -157,11 +170,9 @@ export class Tlb {
     const k = accessKind(kind);
     if (e) {
       e.stamp = ++this.clock;
-      this.stats.hits++;
-      this.stats.byKind.hits[k]++;
+      this.counts[KIND_INDEX[k]]++;
     } else {
-      this.stats.misses++;
-      this.stats.byKind.misses[k]++;
+      this.counts[3 + KIND_INDEX[k]]++;
     }
     return e;
   }
@@ -171,12 +182,11 @@ export class Tlb {
 
   /**
    * A hit served by the CPU's host-side TLB from a copy of entry `e`: counted as a hit of this
-   * level and made most recently used, exactly as if `lookup` had found it.
+   * level and made most recently used, exactly as if `lookup` had found it. `kind` is KIND_INDEX's.
    */
-  touch(e: TlbEntry, kind: TlbAccessKind): void {
+  touch(e: TlbEntry, kind: 0 | 1 | 2): void {
     (e as Slot).stamp = ++this.clock;
-    this.stats.hits++;
-    this.stats.byKind.hits[kind]++;
+    this.counts[kind]++;
   }
 
   /** Like `lookup` without counting or touching the replacement state. */
@@ -255,7 +265,7 @@ export class Tlb {
       this.count--;
       this.onEvict?.(old);
       set[victim] = slot;
-      this.stats.evictions++;
+      this.evictions++;
     }
     this.reindex(slot);
     this.count++;
@@ -279,7 +289,7 @@ export class Tlb {
       this.table[i] = keep;
     }
     this.count -= n;
-    this.stats.invalidations += n;
+    this.invalidations += n;
     return n;
   }
 
