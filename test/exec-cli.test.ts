@@ -192,6 +192,43 @@ describe('el2sim boot', () => {
   });
 });
 
+describe('el2sim boot: the cycle model from the command line', () => {
+  const tlbloop = () => {
+    const elf = join(dir, 'tlbloop.elf');
+    writeFileSync(join(dir, 'tlbloop.S'), readFileSync('guest/bare/tlbloop.S', 'utf8').replace(/\.equ\s+ITERS,\s*\d+/, '.equ ITERS, 20'));
+    expect(el2sim('asm', '--text-base', '0x40080000', join(dir, 'tlbloop.S'), '-o', elf).status).toBe(0);
+    return elf;
+  };
+
+  it('--stats-format text writes gem5-style lines; --set changes the model and shows in the stats', () => {
+    const elf = tlbloop();
+    const text = join(dir, 'stats.txt'), json = join(dir, 'stats-l1.json');
+    expect(el2sim('boot', '--stats', text, '--stats-format', 'text', elf).status).toBe(0);
+    const t = readFileSync(text, 'utf8');
+    expect(t).toMatch(/^---------- Begin Simulation Statistics ----------$/m);
+    expect(t).toMatch(/^walks\.count +\d+ +# Translation table walks$/m);
+    const misses = (...set: string[]) => {
+      expect(el2sim('boot', '--stats', json, ...set.flatMap((a) => ['--set', a]), elf).status).toBe(0);
+      return JSON.parse(readFileSync(json, 'utf8')).tlb.l1d.misses as number;
+    };
+    expect(misses()).toBeLessThan(40); // 16 pages fit in 32 entries
+    expect(misses('tlb.l1d.entries=8')).toBeGreaterThanOrEqual(16 * 20); // LRU: 16 pages cycling through 8 entries always miss
+    const random = misses('tlb.l1d.entries=8', 'tlb.replacement=random');
+    expect(random).toBeLessThan(16 * 20); // random replacement keeps some
+    expect(misses('tlb.l1d.entries=8', 'tlb.replacement=random')).toBe(random); // seeded: the same every run
+  });
+
+  it('a --set that breaks the timing spec is a usage error naming the path', () => {
+    const elf = tlbloop();
+    const ways = el2sim('boot', '--set', 'tlb.l2.ways=3', elf);
+    expect(ways.status).toBe(2);
+    expect(ways.stderr).toMatch(/tlb\.l2\.ways \(3\) must divide tlb\.l2\.entries \(1024\)/);
+    const policy = el2sim('boot', '--set', 'tlb.replacement=fifo', elf);
+    expect(policy.status).toBe(2);
+    expect(policy.stderr).toMatch(/tlb\.replacement: must be equal to one of the allowed values: lru, random/);
+  });
+});
+
 describe('the README commands', () => {
   it('assemble and run guest/user/hello.S and guest/bare/hello.S', () => {
     const user = join(dir, 'readme-hello.elf');
