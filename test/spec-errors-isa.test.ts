@@ -17,6 +17,7 @@ const expected: Record<string, string> = {
   'unknown-field': "group.yaml:8:16: unknown field 'Rm' in expression",
   'unknown-override': 'group.yaml:7:16: overrides unknown instruction NOPE',
   'yaml-syntax': 'group.yaml:5:53: YAML: Missing closing "quote',
+  'syndrome-no-rt': 'group.yaml:8:15: a syndrome needs an Rt field in bits 4:0 (it is SRT)',
 };
 
 describe('ISA spec errors name file:line:col and the problem', () => {

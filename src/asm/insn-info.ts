@@ -23,5 +23,7 @@ export interface InsnInfo {
   value: number;
   fields: [string, number, number][];
   undefinedIf: ((f: FieldVals) => boolean) | null;
+  /** ESR ISS bits 24:14 of a data abort on this instruction, without SRT (bits 20:16, Rt); 0 when it has no instruction syndrome. */
+  syndrome: number;
   forms: FormInfo[];
 }

@@ -2,7 +2,7 @@
 // the loaded ISA spec. Output is plain TypeScript that tsc checks like any
 // other source.
 import type { IsaGroup, InsnSpec } from '../spec/isa.js';
-import type { Field } from '../spec/encoding.js';
+import { syndromeIss, type Field } from '../spec/encoding.js';
 import { emitDecoder } from './decoder.js';
 import * as isalib from '../core/isalib.js';
 
@@ -83,7 +83,7 @@ export function emitForms(all: InsnSpec[]): string {
     const names = i.encoding.fields.map((f) => f.name);
     const fn = (expr: string) => `({ ${names.join(', ')} }: Record<string, number>) => ${expr}`;
     s += `  { name: ${JSON.stringify(i.name)}, group: ${JSON.stringify(i.group)}, mask: 0x${i.encoding.mask.toString(16)}, value: 0x${i.encoding.value.toString(16)}, fields: ${JSON.stringify(fields)},\n`;
-    s += `    undefinedIf: ${i.undefinedIf ? fn(`(${i.undefinedIf})`) : 'null'},\n    forms: [\n`;
+    s += `    undefinedIf: ${i.undefinedIf ? fn(`(${i.undefinedIf})`) : 'null'},\n    syndrome: 0x${syndromeIss(i.syndrome).toString(16)},\n    forms: [\n`;
     for (const f of i.forms) {
       s += `      { mnemonic: ${JSON.stringify(f.template.mnemonic)}, pieces: ${JSON.stringify(f.template.pieces)}, printPieces: ${JSON.stringify(f.template.printPieces)}, preferred: ${f.preferred}, fixed: ${JSON.stringify(f.fixed)}, when: ${f.when ? fn(`(${f.when})`) : 'null'} },\n`;
     }

@@ -47,3 +47,12 @@ export function sysregKey(op0: number, op1: number, crn: number, crm: number, op
 export function sysTrapIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, isRead: boolean | number): number {
   return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (isRead ? 1 : 0);
 }
+
+/**
+ * ISS bits 24:14 of a data abort with a valid instruction syndrome (ISV, SAS, SSE, SF, AR) for an
+ * instruction's `syndrome`; SRT (bits 20:16) is the Rt of the instruction word. 0 without one.
+ */
+export function syndromeIss(s: { size: number; signed: boolean; sf: boolean; acqrel: boolean } | undefined): number {
+  if (!s) return 0;
+  return (1 << 24) | (Math.log2(s.size) << 22) | (Number(s.signed) << 21) | (Number(s.sf) << 15) | (Number(s.acqrel) << 14);
+}

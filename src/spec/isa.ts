@@ -28,6 +28,8 @@ export interface InsnSpec {
   encoding: Encoding;
   forms: FormSpec[];
   undefinedIf?: string;
+  /** The data-abort instruction syndrome of a single-register load or store (ISS SAS, SSE, SF, AR; SRT is Rt). */
+  syndrome?: { size: 1 | 2 | 4 | 8; signed: boolean; sf: boolean; acqrel: boolean };
   overrides: string[];
   cls: TimingClass;
   /** A later extension's encoding: decoded and printed, UNDEFINED when executed. */
@@ -109,9 +111,14 @@ function loadFile(path: string, errs: SpecError[]): IsaGroup | undefined {
     const undefinedIf = undefNode ? String(scalar(undefNode)) : undefined;
     if (undefinedIf) checkExpr(src, undefNode!, undefinedIf, fieldNames);
     const dec = scalar(child(node, 'decode'));
+    const synNode = child(node, 'syndrome');
+    const syn = synNode ? (synNode as { toJSON(): Record<string, unknown> }).toJSON() : undefined;
+    const rt = encoding.fields.find((f) => f.name === 'Rt');
+    if (syn && !(rt && rt.lsb === 0 && rt.width === 5)) src.report(synNode!, 'a syndrome needs an Rt field in bits 4:0 (it is SRT)');
     const feature = scalar(child(node, 'feature')) as string | undefined;
     insns.push({
       name, group, file: src.file, encoding, forms, undefinedIf,
+      syndrome: syn && { size: syn.size as 1 | 2 | 4 | 8, signed: syn.signed === true, sf: syn.sf === true, acqrel: syn.acqrel === true },
       overrides: items(child(node, 'overrides')).map((n) => String(scalar(n))),
       cls: scalar(child(node, 'class')) as TimingClass,
       feature,
