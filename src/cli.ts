@@ -14,6 +14,7 @@ import { runBoot, parseSize } from './machine/boot.js';
 import { kernelCmdline } from './machine/cmdline.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
+import { runExperiment, RunError } from './experiments/run.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -121,6 +122,31 @@ export async function main(args: string[]): Promise<number> {
     });
 
   program
+    .command('run')
+    .description('run an experiment (experiments/*.yaml): every point on worker threads, then results.csv, stats/, provenance.json, charts/ and report.md')
+    .argument('<experiment>', 'experiment file (YAML; README.md, section Experiments)')
+    .option('--out <dir>', 'run directory (default results/<name>/<run-id>)')
+    .option('--resume <dir>', 'complete an interrupted run: points already in <dir>/points.jsonl are not run again')
+    .option('--jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--quick', 'apply the experiment\'s `quick` section: smaller arguments, shorter sweeps')
+    .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean }) => {
+      if (o.jobs !== undefined && !/^[1-9]\d*$/.test(o.jobs)) throw new UsageError(`--jobs: '${o.jobs}' is not a positive integer`);
+      const r = await runExperiment(file, {
+        out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, progress: true,
+        onStart: ({ dir, total, todo, jobs }) => {
+          say(`${total} points${todo < total ? ` (${total - todo} done before)` : ''} in ${dir}, ${jobs} worker${jobs > 1 ? 's' : ''}`);
+          process.once('SIGINT', () => {
+            say(`interrupted; the finished points are in ${dir}/points.jsonl: el2sim run ${file} --resume ${dir}${o.quick ? ' --quick' : ''} completes the run`);
+            process.exit(130);
+          });
+        },
+      });
+      for (const p of r.problems) say(p);
+      say(`${r.results.length} points (${r.ran} run now), ${r.problems.length ? `${r.problems.length} problem(s)` : 'no problems'}: ${r.dir}/report.md`);
+      status = r.problems.length ? 1 : 0;
+    });
+
+  program
     .command('asm')
     .description('assemble GNU as syntax into a static AArch64 ELF executable')
     .argument('<source>', 'assembly source (.S/.s)')
@@ -152,9 +178,9 @@ export async function main(args: string[]): Promise<number> {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof ElfError || e instanceof AsmSourceError || e instanceof SpecErrors || e instanceof ImageError) {
+    if (e instanceof UsageError || e instanceof ElfError || e instanceof AsmSourceError || e instanceof SpecErrors || e instanceof ImageError || e instanceof RunError) {
       say(e.message);
-      return e instanceof UsageError ? 2 : 1;
+      return e instanceof UsageError || e instanceof RunError ? 2 : 1;
     }
     if (e instanceof Error && /^(--set|unknown timing preset)/.test(e.message)) { say(e.message); return 2; }
     // a bug in el2sim itself: say so plainly; the stack only on request

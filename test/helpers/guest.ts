@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readElf } from '../../src/elf/read.js';
-import { runBoot } from '../../src/machine/boot.js';
+import { runKernel } from '../../src/machine/run-workload.js';
 import { CMDLINE_ADDR, cmdlineBlock, kernelCmdline } from '../../src/machine/cmdline.js';
 import type { RunResult } from '../../src/machine/machine.js';
 import { loadTiming } from '../../src/spec/timing.js';
@@ -22,12 +22,9 @@ export function guestCmdline(workload: string, args = ''): string {
 }
 
 export function bootGuest(cmdline: string, opts: { el?: 1 | 2; maxInsns?: number } = {}): RunResult & { uart: string } {
-  const out: Buffer[] = [];
-  const r = runBoot(readElf(readFileSync(KERNEL_PATH), KERNEL_PATH), {
-    el: opts.el ?? 2, memBytes: MEM_MIB << 20, timing: loadTiming(), maxInsns: opts.maxInsns ?? 50_000_000, cmdline,
-    output: (b) => { out.push(Buffer.from(b)); },
+  return runKernel(readElf(readFileSync(KERNEL_PATH), KERNEL_PATH), {
+    cmdline, el: opts.el, memBytes: MEM_MIB << 20, timing: loadTiming(), maxInsns: opts.maxInsns ?? 50_000_000,
   });
-  return { ...r, uart: Buffer.concat(out).toString('latin1') };
 }
 
 export function bootGuestOnQemu(cmdline: string, opts: { el?: 1 | 2; timeoutMs?: number } = {}): SystemRun {

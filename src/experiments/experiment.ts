@@ -1,0 +1,225 @@
+// An experiment file (experiments/*.yaml): read, checked against
+// spec/schema/experiment.schema.json and then against what exists — workloads
+// and their arguments, timing paths and their types, implemented modes —
+// with every problem reported as file:line:col, as spec files are.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SpecErrors, SpecSource, child, entries, items, scalar, type Node } from '../spec/source.js';
+import { validateAgainst } from '../spec/validate.js';
+import { applyOverride, applyOverrides, loadTiming, type Timing } from '../spec/timing.js';
+import { CHART_NAMES, type ChartName } from '../report/charts.js';
+import { argProblem, takesArg, workloads } from './workloads.js';
+
+export type Scalar = number | boolean | string;
+export const MODES_IMPLEMENTED = ['native'] as const;
+export type Mode = (typeof MODES_IMPLEMENTED)[number];
+
+export interface WorkloadEntry { name: string; label: string; args: Record<string, number> }
+
+export interface Experiment {
+  file: string;
+  /** The file's text, copied into every run directory. */
+  text: string;
+  name: string;
+  description: string;
+  /** Preset name or absolute path, as loadTiming takes it. */
+  timing: string;
+  workloads: WorkloadEntry[];
+  modes: Mode[];
+  /** Timing overrides for every point, in file order. */
+  set: [string, Scalar][];
+  /** Sweep keys in file order (the first varies slowest): timing paths or args.NAME. */
+  sweep: [string, Scalar[]][];
+  repeat: number;
+  memMiB: number;
+  quantumUs?: number;
+  maxInsns: number;
+  charts: ChartName[];
+  quick: boolean;
+}
+
+interface RawExperiment {
+  name: string; description?: string; timing?: string; hypervisor?: string;
+  workloads: { name: string; label?: string; args?: Record<string, number> }[];
+  modes?: string[]; set?: Record<string, Scalar>; sweep?: Record<string, Scalar[]>;
+  repeat?: number; mem?: number; quantum?: number; maxInsns?: number; charts?: string[];
+  quick?: { args?: Record<string, number>; sweep?: Record<string, Scalar[]>; repeat?: number };
+}
+
+export const ARG_PREFIX = 'args.';
+const DEFAULT_MAX_INSNS = 2_000_000_000;
+
+/** Reads and checks an experiment; throws SpecErrors listing every problem. */
+export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Experiment {
+  const src = new SpecSource(path);
+  if (src.errors.length || !validateAgainst(src, 'experiment.schema.json')) throw new SpecErrors(src.errors);
+  const raw = src.doc.toJS() as RawExperiment;
+  const root = src.root;
+  const timing = resolveTiming(src, raw.timing, path);
+  new Checker(src, raw, timing?.base).run();
+  if (src.errors.length) throw new SpecErrors(src.errors);
+
+  const quick = opts.quick ? raw.quick ?? {} : {};
+  const sweep = Object.entries(raw.sweep ?? {}).map(([k, v]): [string, Scalar[]] => [k, quick.sweep?.[k] ?? v]);
+  const exp: Experiment = {
+    file: path,
+    text: readFileSync(path, 'utf8'),
+    name: raw.name,
+    description: raw.description ?? '',
+    timing: timing!.ref,
+    workloads: raw.workloads.map((w) => {
+      const wl = workloads().get(w.name)!;
+      const quickArgs = Object.entries(quick.args ?? {}).filter(([k]) => takesArg(wl, k));
+      return { name: w.name, label: w.label ?? w.name, args: { ...w.args, ...Object.fromEntries(quickArgs) } };
+    }),
+    modes: (raw.modes ?? ['native']) as Mode[],
+    set: Object.entries(raw.set ?? {}),
+    sweep,
+    repeat: quick.repeat ?? raw.repeat ?? 1,
+    memMiB: raw.mem ?? 256,
+    quantumUs: raw.quantum,
+    maxInsns: raw.maxInsns ?? DEFAULT_MAX_INSNS,
+    charts: (raw.charts ?? CHART_NAMES) as ChartName[],
+    quick: opts.quick ?? false,
+  };
+  checkTimingCombinations(src, child(root, 'sweep'), exp, timing!.base);
+  if (src.errors.length) throw new SpecErrors(src.errors);
+  return exp;
+}
+
+/** A preset name stays a name; a path is taken relative to the experiment file. */
+function resolveTiming(src: SpecSource, value: string | undefined, path: string): { ref: string; base: Timing } | undefined {
+  const asPath = value !== undefined && /[/\\]|\.ya?ml$/.test(value) ? resolve(dirname(path), value) : undefined;
+  const ref = asPath ?? value ?? 'cortex-a57';
+  try {
+    if (asPath && !existsSync(asPath)) throw new Error(`no timing file ${value}`);
+    return { ref, base: loadTiming(ref) };
+  } catch (e) {
+    src.report(child(src.root, 'timing') ?? src.root, `timing: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+/** Why `path=value` is not a valid timing override, or undefined. */
+function overrideProblem(base: Timing, path: string, value: Scalar): string | undefined {
+  try {
+    applyOverride(structuredClone(base), `${path}=${String(value)}`);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^--set [^:]*: /, '');
+  }
+}
+
+const isUnknownPath = (problem: string) => problem.startsWith('no setting');
+
+/** The checks a schema cannot make: what the names refer to. */
+class Checker {
+  private readonly root: Node | null;
+  constructor(private readonly src: SpecSource, private readonly raw: RawExperiment, private readonly timing: Timing | undefined) {
+    this.root = src.root;
+  }
+
+  run(): void {
+    const { src, root } = this;
+    const hv = child(root, 'hypervisor');
+    if (hv) src.report(hv, `hypervisor presets are not implemented yet (only mode native, which needs none)`);
+    for (const m of items(child(root, 'modes'))) {
+      const mode = scalar(m);
+      if (!(MODES_IMPLEMENTED as readonly unknown[]).includes(mode)) src.report(m, `mode '${String(mode)}' is not implemented yet (only ${MODES_IMPLEMENTED.join(', ')})`);
+    }
+    this.workloadEntries();
+    for (const [k, v] of entries(child(root, 'set'))) this.timingValue(k, v, [scalar(v) as Scalar], 'set');
+    this.sweep(child(root, 'sweep'), false);
+    const quick = child(root, 'quick');
+    this.sweep(child(quick, 'sweep'), true);
+    for (const [k, v] of entries(child(quick, 'args'))) this.argForAll(k, String(scalar(k)), v ? [v] : []);
+    for (const c of items(child(root, 'charts'))) this.chart(c);
+  }
+
+  private workloadEntries(): void {
+    const labels = new Set<string>();
+    for (const entry of items(child(this.root, 'workloads'))) {
+      const nameNode = child(entry, 'name');
+      const name = String(scalar(nameNode));
+      const w = workloads().get(name);
+      if (!w) {
+        this.src.report(nameNode, `unknown workload '${name}' (workloads: ${[...workloads().keys()].join(', ')})`);
+        continue;
+      }
+      const label = String(scalar(child(entry, 'label')) ?? name);
+      if (labels.has(label)) this.src.report(child(entry, 'label') ?? nameNode, `a second workload labelled '${label}': give each entry its own label`);
+      labels.add(label);
+      for (const [k, v] of entries(child(entry, 'args'))) {
+        const arg = String(scalar(k));
+        if (arg === 'seed') { this.src.report(k, seedMessage('args.seed')); continue; }
+        const problem = argProblem(w, arg, scalar(v));
+        if (problem) this.src.report(problem.includes('takes no argument') ? k : v, problem);
+      }
+    }
+  }
+
+  /** A sweep (or quick.sweep, whose keys must be the sweep's) of timing paths and args.NAME. */
+  private sweep(node: Node | undefined, isQuick: boolean): void {
+    for (const [k, v] of entries(node)) {
+      const key = String(scalar(k));
+      const values = items(v);
+      if (isQuick && !(key in (this.raw.sweep ?? {}))) { this.src.report(k, `quick.sweep: '${key}' is not a key of sweep`); continue; }
+      if (key.startsWith(ARG_PREFIX)) this.argForAll(k, key.slice(ARG_PREFIX.length), values);
+      else this.timingValue(k, v, values.map((n) => scalar(n) as Scalar), 'sweep', values);
+    }
+  }
+
+  /** args.NAME: some workload must take it, and every value must suit every workload that does. */
+  private argForAll(keyNode: Node, arg: string, values: Node[]): void {
+    if (arg === 'seed') { this.src.report(keyNode, seedMessage(`${ARG_PREFIX}seed`)); return; }
+    const takers = this.raw.workloads.map((w) => workloads().get(w.name)).filter((w) => w !== undefined && takesArg(w, arg));
+    if (!takers.length) { this.src.report(keyNode, `no workload of this experiment takes the argument '${arg}'`); return; }
+    for (const v of values) {
+      const problem = takers.map((w) => argProblem(w!, arg, scalar(v))).find((p) => p);
+      if (problem) this.src.report(v, problem);
+    }
+  }
+
+  private timingValue(keyNode: Node, valueNode: Node | undefined, values: Scalar[], where: string, valueNodes?: Node[]): void {
+    if (!this.timing) return;
+    const key = String(scalar(keyNode));
+    if (key === 'tlb.seed') { this.src.report(keyNode, seedMessage(key)); return; }
+    values.forEach((value, i) => {
+      const problem = overrideProblem(this.timing!, key, value);
+      if (!problem) return;
+      if (isUnknownPath(problem)) {
+        if (i === 0) this.src.report(keyNode, `${where}: unknown timing path '${key}' (a timing path such as tlb.l2.entries${where === 'sweep' ? ', or args.NAME for a workload argument' : ''}; README.md lists them)`);
+      } else {
+        this.src.report(valueNodes?.[i] ?? valueNode, `${where}: ${key}: ${problem}`);
+      }
+    });
+  }
+
+  private chart(node: Node): void {
+    const name = scalar(node);
+    if (name === 'overhead') this.src.report(node, `chart 'overhead' compares modes against native and is not implemented yet (only native runs)`);
+    else if (!(CHART_NAMES as readonly unknown[]).includes(name)) this.src.report(node, `unknown chart '${String(name)}' (charts: ${CHART_NAMES.join(', ')})`);
+  }
+}
+
+const seedMessage = (key: string) => `${key}: the seed comes from repeat (seeds 1..repeat), given to tlb.seed and to every workload that takes --seed`;
+
+/** Geometry is checked on whole configurations (tlb.l2.ways must divide tlb.l2.entries): every combination of the timing keys. */
+function checkTimingCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Experiment, base: Timing): void {
+  const timingKeys = exp.sweep.filter(([k]) => !k.startsWith(ARG_PREFIX));
+  for (const combo of cartesian(timingKeys)) {
+    try {
+      applyOverrides(structuredClone(base), overrideList(exp.set, combo));
+    } catch (e) {
+      src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `${combo.length ? 'sweep' : 'set'}: ${(e as Error).message}`);
+      return;
+    }
+  }
+}
+
+export const overrideList = (...lists: [string, Scalar][][]): string[] => lists.flat().map(([k, v]) => `${k}=${String(v)}`);
+
+/** Every combination of the keys' values, the first key varying slowest. */
+export function cartesian(keys: [string, Scalar[]][]): [string, Scalar][][] {
+  return keys.reduce<[string, Scalar][][]>((acc, [k, vs]) => acc.flatMap((combo) => vs.map((v): [string, Scalar][] => [...combo, [k, v]])), [[]]);
+}

@@ -1,0 +1,66 @@
+// Expansion of an experiment into points: workloads x modes x the sweep's
+// cartesian product x seeds, in that order (the order of results.csv). A sweep
+// of args.NAME applies only to the workloads that take --NAME, so no point is
+// a copy of another.
+import { ARG_PREFIX, cartesian, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
+import { takesArg, workloads } from './workloads.js';
+
+/** Everything that decides a point's run: equal configs give bit-identical results. */
+export interface Point {
+  id: string;
+  /** The workload entry's label, and the workload it runs. */
+  label: string;
+  workload: string;
+  mode: Mode;
+  seed: number;
+  /** This point's sweep values, by sweep key. */
+  sweep: Record<string, Scalar>;
+  /** The workload's arguments, defaults included. */
+  args: Record<string, number>;
+  /** Timing preset (name or absolute path) and the overrides applied to it, in order. */
+  timing: string;
+  set: string[];
+  memMiB: number;
+  quantumUs?: number;
+  maxInsns: number;
+}
+
+export function expand(exp: Experiment): Point[] {
+  const points: Point[] = [];
+  for (const entry of exp.workloads) {
+    const wl = workloads().get(entry.name)!;
+    const keys = exp.sweep.filter(([k]) => !k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length)));
+    const defaults = Object.fromEntries((wl.args ?? []).map((a) => [a.name, a.default]));
+    for (const mode of exp.modes) {
+      for (const combo of cartesian(keys)) {
+        for (let seed = 1; seed <= exp.repeat; seed++) {
+          const argValues = combo.filter(([k]) => k.startsWith(ARG_PREFIX)).map(([k, v]) => [k.slice(ARG_PREFIX.length), v as number]);
+          const timingValues = combo.filter(([k]) => !k.startsWith(ARG_PREFIX));
+          points.push({
+            id: pointId(entry.label, mode, combo, seed),
+            label: entry.label,
+            workload: entry.name,
+            mode,
+            seed,
+            sweep: Object.fromEntries(combo),
+            args: { ...defaults, ...entry.args, ...Object.fromEntries(argValues), ...(takesArg(wl, 'seed') ? { seed } : {}) },
+            timing: exp.timing,
+            set: overrideList(exp.set, timingValues, [['tlb.seed', seed]]),
+            memMiB: exp.memMiB,
+            quantumUs: exp.quantumUs,
+            maxInsns: exp.maxInsns,
+          });
+        }
+      }
+    }
+  }
+  return points;
+}
+
+/** e.g. gups_native_args.mib=8_tlb.l2.entries=512_s1: readable, unique within the experiment, a safe file name. */
+function pointId(label: string, mode: string, combo: [string, Scalar][], seed: number): string {
+  return [label, mode, ...combo.map(([k, v]) => `${k}=${String(v)}`), `s${seed}`].join('_').replace(/[^A-Za-z0-9._=-]/g, '-');
+}
+
+/** The workload's command-line arguments: `--mib 8 --iters 100000`. */
+export const argString = (args: Record<string, number>): string => Object.entries(args).map(([k, v]) => `--${k} ${v}`).join(' ');

@@ -1,0 +1,53 @@
+// What a finished run leaves besides points.jsonl: results.csv (one row per
+// point in expansion order, the stats flattened to dotted columns), one stats
+// file per point, and the checks across points.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { flattenStats } from '../machine/stats.js';
+import type { PointResult } from './run-point.js';
+
+type Cell = string | number | boolean | undefined;
+
+function csvCell(v: Cell): string {
+  const s = v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Columns: the point (id, workload, mode, seed, sweep.KEY, args.NAME, result, error), then every stats key any point has. */
+export function resultsCsv(results: PointResult[]): string {
+  const rows = results.map((r) => new Map<string, Cell>([
+    ['id', r.id], ['workload', r.point.label], ['mode', r.point.mode], ['seed', r.point.seed],
+    ...Object.entries(r.point.sweep).map(([k, v]): [string, Cell] => [`sweep.${k}`, v]),
+    ...Object.entries(r.point.args).map(([k, v]): [string, Cell] => [`args.${k}`, v]),
+    ['stop', r.stop], ['result', r.result], ['error', r.error],
+    ...flattenStats(r.stats),
+  ]));
+  const columns = [...new Set(rows.flatMap((row) => [...row.keys()]))];
+  return [columns, ...rows.map((row) => columns.map((c) => row.get(c)))].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+export function writeResults(dir: string, results: PointResult[]): void {
+  writeFileSync(join(dir, 'results.csv'), resultsCsv(results));
+  mkdirSync(join(dir, 'stats'), { recursive: true });
+  for (const r of results) writeFileSync(join(dir, 'stats', `${r.id}.json`), JSON.stringify(r.stats, null, 2) + '\n');
+}
+
+/**
+ * What is wrong with the run: failed points, and points of the same workload and
+ * arguments whose result lines differ (a result never depends on timing or mode).
+ */
+export function problems(results: PointResult[]): string[] {
+  const out = results.filter((r) => r.error).map((r) => `${r.id}: ${r.error}`);
+  const byRun = new Map<string, PointResult[]>();
+  for (const r of results.filter((x) => x.result !== undefined)) {
+    const key = `${r.point.workload} ${JSON.stringify(r.point.args)}`;
+    byRun.set(key, [...(byRun.get(key) ?? []), r]);
+  }
+  for (const [key, rs] of byRun) {
+    const distinct = [...new Set(rs.map((r) => r.result))];
+    if (distinct.length > 1) {
+      out.push(`${key}: the result differs between points of the same workload and arguments: ${distinct.map((d) => `'${d}' (${rs.filter((r) => r.result === d).map((r) => r.id).join(', ')})`).join(' vs ')}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// One point, run in the calling thread: the guest kernel with the point's
+// workload, timing and overrides; its statistics, its output and whether it
+// ended as a healthy run must (powered off, status 0, no leaked page).
+import { readFileSync } from 'node:fs';
+import { readElf, type ElfImage } from '../elf/read.js';
+import type { RunStats } from '../machine/stats.js';
+import { runWorkload } from '../machine/run-workload.js';
+import { applyOverrides, loadTiming } from '../spec/timing.js';
+import { argString, type Point } from './points.js';
+import { KERNEL_PATH } from './workloads.js';
+
+export interface PointResult {
+  id: string;
+  point: Point;
+  /** How the machine stopped (poweroff, limit, stuck…). */
+  stop: string;
+  /** The workload's result line (its checksum), independent of timing. */
+  result?: string;
+  /** Why the point failed, if it did. */
+  error?: string;
+  uart: string;
+  stats: RunStats;
+}
+
+let kernel: ElfImage | undefined;
+
+export function runPoint(p: Point): PointResult {
+  kernel ??= readElf(readFileSync(KERNEL_PATH), KERNEL_PATH);
+  const timing = applyOverrides(loadTiming(p.timing), p.set);
+  const r = runWorkload({
+    kernel, workload: p.workload, args: argString(p.args), timing,
+    memBytes: p.memMiB << 20, quantumUs: p.quantumUs, maxInsns: p.maxInsns,
+  });
+  const result = r.uart.split('\n').filter((l) => l.startsWith(`${p.workload}: `)).at(-1);
+  const healthy = /init exited with status 0; 0 pages in use; power off\n$/.test(r.uart);
+  const error = r.reason !== 'poweroff' ? `the machine stopped (${r.reason}): ${r.message ?? ''}`.trim()
+    : !healthy ? `the guest did not end cleanly: ${r.uart.trim().split('\n').at(-1)}`
+    : result === undefined ? `no result line from ${p.workload}` : undefined;
+  return { id: p.id, point: p, stop: r.reason, result, ...(error ? { error } : {}), uart: r.uart, stats: r.stats };
+}

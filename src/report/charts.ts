@@ -1,0 +1,95 @@
+// The charts of a run, each a chart kind plus a data selection: what the x axis
+// runs over (workloads, every configuration, or one sweep key's values) and
+// what the datasets are (a list of metrics, or one metric split by the
+// configurations the x axis leaves). Seeds are averaged.
+import type { RunStats } from '../machine/stats.js';
+import type { PointResult } from '../experiments/run-point.js';
+
+export const CHART_NAMES = ['cycles', 'breakdown', 'mpki', 'walks', 'sweep'] as const;
+export type ChartName = (typeof CHART_NAMES)[number];
+
+export interface Metric { label: string; value(s: RunStats): number }
+
+export interface ChartSpec {
+  /** PNG file name under charts/, without the extension. */
+  file: string;
+  title: string;
+  type: 'bar' | 'line';
+  stacked?: boolean;
+  yTitle: string;
+  /** The dimensions along the x axis: 'workload', 'mode', sweep keys; undefined: all of them. */
+  x?: string[];
+  xTitle?: string;
+  series: Metric[] | { metric: Metric };
+}
+
+export interface ChartData { labels: string[]; datasets: { label: string; data: (number | null)[] }[] }
+
+const perKilo = (n: number, s: RunStats) => (s.instructions ? (1000 * n) / s.instructions : 0);
+
+/** The derived figures charts and tables share. */
+export const METRICS = {
+  cycles: { label: 'cycles', value: (s) => s.cycles },
+  l1dMpki: { label: 'L1 D-TLB MPKI', value: (s) => perKilo(s.tlb.l1d.misses, s) },
+  l2Mpki: { label: 'L2 TLB MPKI', value: (s) => perKilo(s.tlb.l2.misses, s) },
+  fetchesPerWalk: { label: 'fetches per walk', value: (s) => (s.walks.count ? s.walks.fetches / s.walks.count : 0) },
+} satisfies Record<string, Metric>;
+const cycles = METRICS.cycles;
+
+/** The charts the names ask for; 'sweep' gives one line chart per swept key with more than one value. */
+export function chartSpecs(names: readonly ChartName[], results: PointResult[]): ChartSpec[] {
+  const sweepKeys = dimensions(results).filter((d) => d !== 'workload' && d !== 'mode');
+  const categories = Object.keys(results[0]?.stats.cyclesBy ?? {}) as (keyof RunStats['cyclesBy'])[];
+  const all: Record<ChartName, ChartSpec[]> = {
+    cycles: [{ file: 'cycles', title: 'Cycles per workload', type: 'bar', yTitle: 'cycles', x: ['workload'], series: { metric: cycles } }],
+    breakdown: [{
+      file: 'breakdown', title: 'Cycles by category', type: 'bar', stacked: true, yTitle: 'cycles',
+      series: categories.filter((c) => results.some((r) => r.stats.cyclesBy[c])).map((c) => ({ label: c, value: (s: RunStats) => s.cyclesBy[c] })),
+    }],
+    mpki: [{
+      file: 'mpki', title: 'TLB misses per 1000 instructions', type: 'bar', yTitle: 'MPKI',
+      series: [METRICS.l1dMpki, METRICS.l2Mpki],
+    }],
+    walks: [{
+      file: 'walks', title: 'Descriptor fetches per table walk', type: 'bar', yTitle: 'fetches per walk',
+      series: [METRICS.fetchesPerWalk],
+    }],
+    sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles } })),
+  };
+  return names.flatMap((n) => all[n]);
+}
+
+type Dims = [string, string][];
+
+/** A point's coordinates: its workload, its mode, its sweep values. */
+const coordinates = (r: PointResult): Dims => [['workload', r.point.label], ['mode', r.point.mode], ...Object.entries(r.point.sweep).map(([k, v]): [string, string] => [k, String(v)])];
+
+/** The dimensions that vary across the results, in order of first appearance. */
+export function dimensions(results: PointResult[]): string[] {
+  const values = new Map<string, Set<string>>();
+  for (const r of results) for (const [k, v] of coordinates(r)) values.set(k, (values.get(k) ?? new Set()).add(v));
+  return [...values].filter(([k, vs]) => vs.size > 1 || k === 'workload').map(([k]) => k);
+}
+
+/** `gups, tlb.l2.entries=512`: the workload and mode by value, sweep keys as key=value. */
+export function comboLabel(dims: Dims): string {
+  return dims.map(([k, v]) => (k === 'workload' || k === 'mode' ? v : `${k}=${v}`)).join(', ') || 'all';
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/** The labels and datasets of a chart: results grouped by the x dimensions and the series, seeds averaged. */
+export function chartData(spec: ChartSpec, results: PointResult[]): ChartData {
+  const dims = dimensions(results);
+  const xDims = spec.x ?? dims;
+  const pick = (r: PointResult, names: string[]): Dims => coordinates(r).filter(([k]) => names.includes(k));
+  // one dimension along x: its values alone (the axis title names it)
+  const xLabel = (r: PointResult) => (xDims.length === 1 ? pick(r, xDims).map(([, v]) => v).join('') : comboLabel(pick(r, xDims)));
+  const labels = [...new Set(results.map(xLabel))];
+  const groupBy = (rs: PointResult[], metric: Metric) => labels.map((l) => mean(rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats))));
+  if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => ({ label: m.label, data: groupBy(results, m) })) };
+  const rest = dims.filter((d) => !xDims.includes(d));
+  const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];
+  const metric = spec.series.metric;
+  return { labels, datasets: seriesLabels.map((s) => ({ label: s, data: groupBy(results.filter((r) => comboLabel(pick(r, rest)) === s), metric) })) };
+}

@@ -1,0 +1,104 @@
+// The experiment loader's errors: each names file:line:col and what is wrong,
+// for the schema's findings and for what only the loader knows (workloads and
+// their arguments, timing paths, implemented modes).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadExperiment } from '../src/experiments/experiment.js';
+import { SpecErrors } from '../src/spec/source.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'el2sim-exp-'));
+let n = 0;
+
+/** Writes the YAML to a file and returns the loader's error messages (none: []). */
+function errors(yaml: string): string[] {
+  const file = join(dir, `e${n++}.yaml`);
+  writeFileSync(file, yaml);
+  try {
+    loadExperiment(file);
+    return [];
+  } catch (e) {
+    if (!(e instanceof SpecErrors)) throw e;
+    return e.errors.map((x) => x.message.replace(file, 'FILE'));
+  }
+}
+
+const base = (extra: string) => `name: t\nworkloads:\n  - { name: gups, args: { mib: 1, iters: 1000 } }\n${extra}`;
+
+describe('experiment loader errors', () => {
+  it('accepts a valid experiment', () => {
+    expect(errors(base('sweep:\n  tlb.l2.entries: [512, 1024]\n  args.mib: [1, 2]\nrepeat: 2\n'))).toEqual([]);
+  });
+
+  it('an unknown key, at the key', () => {
+    expect(errors(base('sweeps:\n  tlb.l2.entries: [512]\n'))).toEqual([`FILE:4:1: unknown key 'sweeps'`]);
+  });
+
+  it('a value of the wrong type', () => {
+    expect(errors(base('repeat: two\n'))).toEqual(['FILE:4:9: repeat: must be integer']);
+    expect(errors(base('sweep:\n  tlb.l2.entries: 512\n'))).toEqual(['FILE:5:19: sweep.tlb.l2.entries: must be array']);
+  });
+
+  it('an unknown workload, listing the ones there are', () => {
+    const e = errors('name: t\nworkloads:\n  - { name: gupz }\n');
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatch(/^FILE:3:13: unknown workload 'gupz' \(workloads: .*gups.*ptrchase/);
+  });
+
+  it('a workload argument it does not take, or out of its range', () => {
+    expect(errors('name: t\nworkloads:\n  - { name: gups, args: { pages: 4 } }\n'))
+      .toEqual([`FILE:3:27: gups takes no argument 'pages' (it takes mib, iters, seed)`]);
+    expect(errors('name: t\nworkloads:\n  - { name: gups, args: { mib: 5000 } }\n'))
+      .toEqual(['FILE:3:32: gups --mib: 5000 is not an integer from 1 to 1024']);
+    expect(errors(base('sweep:\n  args.pages: [1, 2]\n'))).toEqual([`FILE:5:3: no workload of this experiment takes the argument 'pages'`]);
+    expect(errors(base('sweep:\n  args.mib: [1, 0]\n'))).toEqual(['FILE:5:17: gups --mib: 0 is not an integer from 1 to 1024']);
+  });
+
+  it('an unknown timing path, and a value of the wrong type for one', () => {
+    const e = errors(base('sweep:\n  tlb.l3.entries: [512]\n'));
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatch(/^FILE:5:3: sweep: unknown timing path 'tlb.l3.entries'/);
+    expect(errors(base('set:\n  walkCache.enabled: maybe\n'))).toEqual([`FILE:5:22: set: walkCache.enabled: 'maybe' is not true or false`]);
+  });
+
+  it('a configuration the timing rules refuse, at the sweep', () => {
+    const e = errors(base('sweep:\n  tlb.l2.entries: [1024, 1022]\n'));
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatch(/^FILE:5:3: sweep: .*tlb\.l2\.ways \(4\) must divide tlb\.l2\.entries \(1022\)/);
+  });
+
+  it('a mode that is not implemented yet', () => {
+    expect(errors(base('modes: [native, stage2, shadow-lazy]\n'))).toEqual([
+      `FILE:4:17: mode 'stage2' is not implemented yet (only native)`,
+      `FILE:4:25: mode 'shadow-lazy' is not implemented yet (only native)`,
+    ]);
+    expect(errors(base('modes: [nested]\n'))[0]).toMatch(/^FILE:4:9: modes\.0: must be equal to one of the allowed values: native, stage2, shadow-wp, shadow-lazy/);
+  });
+
+  it('a hypervisor preset, the overhead chart and seeds set by hand', () => {
+    expect(errors(base('hypervisor: kvm-n1\n'))).toEqual(['FILE:4:13: hypervisor presets are not implemented yet (only mode native, which needs none)']);
+    expect(errors(base('charts: [cycles, overhead, pie]\n'))).toEqual([
+      `FILE:4:18: chart 'overhead' compares modes against native and is not implemented yet (only native runs)`,
+      `FILE:4:28: unknown chart 'pie' (charts: cycles, breakdown, mpki, walks, sweep)`,
+    ]);
+    expect(errors(base('sweep:\n  tlb.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: tlb\.seed: the seed comes from repeat/);
+    expect(errors(base('sweep:\n  args.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: args\.seed: the seed comes from repeat/);
+  });
+
+  it('two entries of the same workload need labels', () => {
+    expect(errors('name: t\nworkloads:\n  - { name: gups }\n  - { name: gups, args: { mib: 8 } }\n'))
+      .toEqual([`FILE:4:13: a second workload labelled 'gups': give each entry its own label`]);
+    expect(errors('name: t\nworkloads:\n  - { name: gups }\n  - { name: gups, label: big, args: { mib: 8 } }\n')).toEqual([]);
+  });
+
+  it('quick may only shorten what the experiment has', () => {
+    expect(errors(base('quick:\n  sweep:\n    tlb.l2.entries: [512]\n'))).toEqual([`FILE:6:5: quick.sweep: 'tlb.l2.entries' is not a key of sweep`]);
+    expect(errors(base('quick:\n  args: { pages: 2 }\n'))).toEqual([`FILE:5:11: no workload of this experiment takes the argument 'pages'`]);
+  });
+
+  it('an unknown timing preset, and YAML that does not parse', () => {
+    expect(errors(base('timing: cortex-a99\n'))[0]).toMatch(/^FILE:4:9: timing: unknown timing preset 'cortex-a99' \(presets: cortex-a57, /);
+    expect(errors('name: t\nworkloads: [\n')[0]).toMatch(/^FILE:\d+:\d+: YAML: /);
+  });
+});

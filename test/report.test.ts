@@ -1,0 +1,93 @@
+// The report's data selection (points grouped along x, datasets by metric or by
+// the remaining configuration, seeds averaged), its charts as PNG, and the
+// checks across points.
+import { describe, expect, it } from 'vitest';
+import type { PointResult } from '../src/experiments/run-point.js';
+import { problems, resultsCsv } from '../src/experiments/results.js';
+import type { RunStats } from '../src/machine/stats.js';
+import { chartData, chartSpecs, dimensions } from '../src/report/charts.js';
+import { renderPng } from '../src/report/render.js';
+
+function point(label: string, sweep: Record<string, number | boolean>, seed: number, cycles: number, result = `${label}: checksum=1`): PointResult {
+  const stats = {
+    instructions: 1000, cycles,
+    cyclesBy: { execute: 1000, memory: cycles - 1100, tlb: 0, walkS1: 100, walkS2: 0, exception: 0, idle: 0 },
+    tlb: { l1d: { misses: 20 }, l2: { misses: 5 } },
+    walks: { count: 5, fetches: 20 },
+  } as unknown as RunStats;
+  return {
+    id: `${label}_${JSON.stringify(sweep)}_s${seed}`, stop: 'poweroff', result, uart: '', stats,
+    point: { id: '', label, workload: label, mode: 'native', seed, sweep, args: { seed }, timing: 'cortex-a57', set: [], memMiB: 256, maxInsns: 1 },
+  };
+}
+
+// two workloads x tlb.l2.entries {512, 1024} x walkCache on/off x seeds 1, 2
+const results: PointResult[] = [];
+for (const w of ['gups', 'ptrchase']) {
+  for (const entries of [512, 1024]) {
+    for (const wc of [true, false]) {
+      for (const seed of [1, 2]) results.push(point(w, { 'tlb.l2.entries': entries, 'walkCache.enabled': wc }, seed, (w === 'gups' ? 10_000 : 20_000) + (wc ? 0 : 1000) + entries + seed * 10));
+    }
+  }
+}
+
+describe('chart data', () => {
+  it('the dimensions are those that vary (the workload always)', () => {
+    expect(dimensions(results)).toEqual(['workload', 'tlb.l2.entries', 'walkCache.enabled']);
+    expect(dimensions(results.filter((r) => r.point.label === 'gups' && r.point.sweep['tlb.l2.entries'] === 512))).toEqual(['workload', 'walkCache.enabled']);
+  });
+
+  it('cycles per workload: a dataset per configuration, seeds averaged', () => {
+    const [spec] = chartSpecs(['cycles'], results);
+    const d = chartData(spec, results);
+    expect(d.labels).toEqual(['gups', 'ptrchase']);
+    expect(d.datasets.map((s) => s.label)).toEqual([
+      'tlb.l2.entries=512, walkCache.enabled=true', 'tlb.l2.entries=512, walkCache.enabled=false',
+      'tlb.l2.entries=1024, walkCache.enabled=true', 'tlb.l2.entries=1024, walkCache.enabled=false',
+    ]);
+    expect(d.datasets[1].data).toEqual([10_000 + 1000 + 512 + 15, 20_000 + 1000 + 512 + 15]);
+  });
+
+  it('metrics over every configuration: the breakdown stacks only categories that occur', () => {
+    const [breakdown, mpki, walks] = chartSpecs(['breakdown', 'mpki', 'walks'], results);
+    expect(breakdown.stacked).toBe(true);
+    const b = chartData(breakdown, results);
+    expect(b.labels).toHaveLength(8);
+    expect(b.labels[0]).toBe('gups, tlb.l2.entries=512, walkCache.enabled=true');
+    expect(b.datasets.map((s) => s.label)).toEqual(['execute', 'memory', 'walkS1']);
+    expect(chartData(mpki, results).datasets.map((s) => [s.label, s.data[0]])).toEqual([['L1 D-TLB MPKI', 20], ['L2 TLB MPKI', 5]]);
+    expect(chartData(walks, results).datasets[0].data[0]).toBe(4);
+  });
+
+  it('a line chart per swept key, over its values', () => {
+    const sweeps = chartSpecs(['sweep'], results);
+    expect(sweeps.map((s) => s.file)).toEqual(['sweep-tlb.l2.entries', 'sweep-walkCache.enabled']);
+    const d = chartData(sweeps[0], results);
+    expect(d.labels).toEqual(['512', '1024']);
+    expect(d.datasets.map((s) => s.label)).toEqual(['gups, walkCache.enabled=true', 'gups, walkCache.enabled=false', 'ptrchase, walkCache.enabled=true', 'ptrchase, walkCache.enabled=false']);
+    expect(d.datasets[0].data).toEqual([10_000 + 512 + 15, 10_000 + 1024 + 15]);
+  });
+
+  it('renders a PNG', () => {
+    const [spec] = chartSpecs(['breakdown'], results);
+    const png = renderPng(spec, chartData(spec, results));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.length).toBeGreaterThan(10_000);
+  });
+});
+
+describe('checks across points and the CSV', () => {
+  it('a result line that differs between points of the same workload and arguments is a problem', () => {
+    expect(problems(results)).toEqual([]);
+    const bad = [...results.slice(0, 3), { ...results[3], result: 'gups: checksum=2' }, { ...results[4], error: 'the machine stopped (limit)' }];
+    const found = problems(bad);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/: the machine stopped \(limit\)$/);
+    expect(found[1]).toMatch(/^gups \{"seed":2\}: the result differs between points of the same workload and arguments: 'gups: checksum=1' \(.*\) vs 'gups: checksum=2' \(.*\)$/);
+  });
+
+  it('quotes cells that need it', () => {
+    const csv = resultsCsv([point('w', {}, 1, 5000, 'w: a, "b"')]).split('\n');
+    expect(csv[1]).toContain(',"w: a, ""b""",');
+  });
+});
