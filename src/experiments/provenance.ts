@@ -43,7 +43,8 @@ function earlierRuns(file: string): RunInfo[] {
 /** Writes the file; returns the source revision, which the report names. */
 export function writeProvenance(file: string, exp: Experiment, points: Point[], run: RunInfo): { revision: string | null; dirty: boolean | null } {
   const timingFile = existsSync(exp.timing) ? exp.timing : join(SPEC_DIR, 'timing', `${exp.timing}.yaml`);
-  const status = git('status', '--porcelain');
+  // the results being written are not a change to the source
+  const status = git('status', '--porcelain', '--', '.', ':(exclude)results');
   const provenance = {
     experiment: { name: exp.name, file: exp.file, sha256: sha256(exp.text), quick: exp.quick },
     git: { revision: git('rev-parse', 'HEAD') ?? null, dirty: status === undefined ? null : status !== '' },
