@@ -76,4 +76,41 @@ describe('PMU counters agree with the stats of the same run', () => {
     expect(text).toMatch(/^tlb\.l1d\.misses +\d+ +# TLB l1d misses$/m);
     expect(text.trimEnd().split('\n')).toHaveLength(flattenStats(s).length + 2);
   });
+
+  it('a counter read in the middle of a basic block counts the instructions and cycles before it', () => {
+    // MRS ends a block, so the second read comes after five ALU instructions of the same block
+    const src = `
+    .text
+    .global _start
+_start:
+    mov     x0, #8                      // INST_RETIRED
+    msr     PMEVTYPER0_EL0, x0
+    mov     x0, #0x8000000              // PMCCFILTR.NSH: count at EL2
+    msr     PMCCFILTR_EL0, x0
+    mov     x0, #1
+    orr     x0, x0, #0x80000000
+    msr     PMCNTENSET_EL0, x0
+    mov     x0, #1
+    msr     PMCR_EL0, x0
+    mrs     x1, PMEVCNTR0_EL0
+    mrs     x3, PMCCNTR_EL0
+    add     x5, x5, #1
+    add     x5, x5, #1
+    add     x5, x5, #1
+    mul     x5, x5, x5
+    add     x5, x5, #1
+    mrs     x2, PMEVCNTR0_EL0
+    mrs     x4, PMCCNTR_EL0
+    movz    x0, #0x0008
+    movk    x0, #0x8400, lsl #16
+    smc     #0
+`;
+    const m = new Machine({ memBytes: 64 << 20, el: 2, timing: loadTiming('cortex-a57'), output: () => {} });
+    m.load(readElf(assemble(src, 'mid-block.S', { textBase: 0x40080000n }).elf, 'mid-block'));
+    expect(m.run(1000).reason).toBe('poweroff');
+    const r = (n: number) => Number(m.cpu.r[n]);
+    // between the two reads of each counter: two MRS (class system, 1 cycle), four ADDs (alu, 1), a MUL (mul, 3)
+    expect(r(2) - r(1)).toBe(7);
+    expect(r(4) - r(3)).toBe(1 + 4 * 1 + 3 + 1);
+  });
 });

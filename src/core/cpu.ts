@@ -37,6 +37,9 @@ export class Cpu implements SysCtx {
   private readonly spBank = new BigUint64Array(3);
   instructions = 0;
   cycles = 0;
+  /** The block being executed and its first PC (retired/elapsed count its instructions that already ran). */
+  private block: Block | null = null;
+  private blockPc = 0;
   /** Exclusive monitor: the reserved address, NaN when open. */
   exclusive = NaN;
   sys: BigUint64Array = sysResetValues();
@@ -402,6 +405,8 @@ export class Cpu implements SysCtx {
         continue;
       }
       this.npc = pc + 4 * b.n;
+      this.block = b;
+      this.blockPc = pc;
       try {
         if (b.compiled) b.compiled(this);
         else this.interpret(b, pc);
@@ -410,8 +415,10 @@ export class Cpu implements SysCtx {
         const i = (this.pc - pc) / 4;
         this.instructions += i;
         this.cycles += b.prefix[i];
+        this.block = null;
         throw e;
       }
+      this.block = null;
       this.instructions += b.n;
       this.cycles += b.cost;
       this.pc = this.npc;
@@ -427,6 +434,18 @@ export class Cpu implements SysCtx {
     }
     if (++b.runs === HOT_BLOCK) b.compile();
   }
+  /**
+   * Instructions retired so far, counting those of the running block that executed before the
+   * current one (blocks are charged when they end): what a counter read in mid-block sees.
+   */
+  get retired(): number {
+    return this.block === null ? this.instructions : this.instructions + (this.pc - this.blockPc) / 4;
+  }
+  /** Cycles so far, in the same sense as `retired`. */
+  get elapsed(): number {
+    return this.block === null ? this.cycles : this.cycles + this.block.prefix[(this.pc - this.blockPc) / 4]!;
+  }
+
   /** Runs only the first instruction of a block (to stop exactly at an instruction limit). */
   private step(b: Block): void {
     this.npc = this.pc + 4;

@@ -23,7 +23,7 @@ export class GenericTimer {
   }
   /** The physical count: cycles scaled to the counter frequency (CNTFRQ_EL0). */
   physicalCount(): bigint {
-    return BigInt(Math.floor((this.cpu.cycles * this.freq()) / this.coreHz));
+    return BigInt(Math.floor((this.cpu.elapsed * this.freq()) / this.coreHz));
   }
   virtualCount(): bigint {
     return BigInt.asUintN(64, this.physicalCount() - this.cntvoff);

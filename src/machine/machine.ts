@@ -189,8 +189,8 @@ export class Machine {
       case EV.L2D_TLB_REFILL: return t.l2.stats.misses;
       case EV.L1D_CACHE_REFILL: return this.caches.l1d.stats.misses;
       case EV.L2D_CACHE_REFILL: return this.caches.l2.stats.misses;
-      case EV.INST_RETIRED: return c.instructions;
-      case EV.CPU_CYCLES: return c.cycles;
+      case EV.INST_RETIRED: return c.retired;
+      case EV.CPU_CYCLES: return c.elapsed;
       case EV.EXC_TAKEN: return this.exceptions.taken;
       case EV.EXC_RETURN: return this.exceptions.returns;
       case EV.MEM_ACCESS: return this.access.dataAccesses + this.phys.deviceAccesses;
