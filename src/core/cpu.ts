@@ -16,6 +16,16 @@ export type Decoder = (word: number) => { exec: Exec; cost: number; endsBlock: b
 const TWO32 = 4294967296;
 const HOST_TLB = 256;
 
+/** The host-side TLB of one EL (see Cpu). */
+class HostTlbBank {
+  readonly rTag = new Float64Array(HOST_TLB).fill(NaN);
+  readonly wTag = new Float64Array(HOST_TLB).fill(NaN);
+  readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  readonly rEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
+  readonly wEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
+}
+
 export class Cpu implements SysCtx {
   readonly r = new BigUint64Array(REG_SLOTS);
   readonly u32 = new Uint32Array(this.r.buffer);
@@ -171,12 +181,15 @@ export class Cpu implements SysCtx {
   // model's entry that translation came from. It only ever holds what the
   // model's L1 TLBs hold (the machine drops copies of evicted entries), so a
   // host hit is an L1 hit, reported to `timing` to keep the model's LRU exact.
-  private readonly rTag = new Float64Array(HOST_TLB).fill(NaN);
-  private readonly wTag = new Float64Array(HOST_TLB).fill(NaN);
-  private readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
-  private readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
-  private readonly rEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
-  private readonly wEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
+  // One bank per EL, since permissions and the regime depend on it: taking an
+  // exception or returning switches banks instead of flushing.
+  private readonly banks = [new HostTlbBank(), new HostTlbBank(), new HostTlbBank()];
+  private rTag = this.banks[0]!.rTag;
+  private wTag = this.banks[0]!.wTag;
+  private rPage = this.banks[0]!.rPage;
+  private wPage = this.banks[0]!.wPage;
+  private rEntry = this.banks[0]!.rEntry;
+  private wEntry = this.banks[0]!.wEntry;
 
   /** The page for a read at a; device pages are never cached. */
   rpage(a: number): Page {
@@ -199,10 +212,23 @@ export class Cpu implements SysCtx {
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
   flushHostTlb(): void {
-    this.rTag.fill(NaN);
-    this.wTag.fill(NaN);
+    for (const b of this.banks) {
+      b.rTag.fill(NaN);
+      b.wTag.fill(NaN);
+    }
     this.fetchVpn = NaN;
   }
+  /** Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and TLB model entry. */
+  flushHostTlbWhere(stale: (vpn: number, entry: object | null) => boolean): void {
+    for (const b of this.banks) {
+      for (let i = 0; i < HOST_TLB; i++) {
+        if (stale(b.rTag[i]!, b.rEntry[i]!)) b.rTag[i] = NaN;
+        if (stale(b.wTag[i]!, b.wEntry[i]!)) b.wTag[i] = NaN;
+      }
+    }
+    this.fetchVpn = NaN;
+  }
+
   /**
    * Drops the host-side copies of a TLB model entry (it left the L1 TLB). An entry for one 4 KiB
    * page has its copies at one index, the page number's low bits (`vpn4k`); a larger one may be anywhere.
@@ -210,9 +236,11 @@ export class Cpu implements SysCtx {
   dropHostEntry(e: object, vpn4k?: number): void {
     const from = vpn4k === undefined ? 0 : vpn4k & (HOST_TLB - 1);
     const to = vpn4k === undefined ? HOST_TLB : from + 1;
-    for (let i = from; i < to; i++) {
-      if (this.rEntry[i] === e) this.rTag[i] = NaN;
-      if (this.wEntry[i] === e) this.wTag[i] = NaN;
+    for (const b of this.banks) {
+      for (let i = from; i < to; i++) {
+        if (b.rEntry[i] === e) b.rTag[i] = NaN;
+        if (b.wEntry[i] === e) b.wTag[i] = NaN;
+      }
     }
     if (this.fetchEntry === e) this.fetchVpn = NaN;
   }
@@ -315,6 +343,11 @@ export class Cpu implements SysCtx {
     if (from !== to) {
       this.spBank[from] = this.r[SP];
       this.r[SP] = this.spBank[to];
+    }
+    if (el !== this.el) {
+      const b = this.banks[el]!;
+      this.rTag = b.rTag; this.wTag = b.wTag; this.rPage = b.rPage; this.wPage = b.wPage; this.rEntry = b.rEntry; this.wEntry = b.wEntry;
+      this.fetchVpn = NaN; // execute permission depends on the EL
     }
     this.el = el;
     this.spsel = spsel;
@@ -459,10 +492,12 @@ export class Cpu implements SysCtx {
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
     const p = this.space.lookup(vpn, Access.Fetch, pc);
     if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
-    p.decoded ??= new Array(PAGE_SIZE / 4);
-    // Pages with code lose their write-cache entries so that stores to them invalidate the decoded code.
-    const i = vpn & (HOST_TLB - 1);
-    if (this.wPage[i] === p) this.wTag[i] = NaN;
+    if (!p.decoded) {
+      p.decoded = new Array(PAGE_SIZE / 4);
+      // A page that now holds code loses its write-cache entries, at whatever VA and EL (aliases
+      // included), so that stores to it come to wpage and invalidate the decoded code.
+      for (const b of this.banks) for (let i = 0; i < HOST_TLB; i++) if (b.wPage[i] === p) b.wTag[i] = NaN;
+    }
     this.fetchPage = p;
     this.fetchVpn = vpn;
     this.fetchEntry = this.space.lastEntry ?? null;

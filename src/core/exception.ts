@@ -22,20 +22,28 @@ export const EC = {
 export const EC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EC).map(([k, v]) => [v, k]));
 
 export class ArchException extends Error {
+  readonly ec: number;
+  readonly iss: number;
+  readonly targetEl: number;
+  readonly far?: bigint;
+  readonly ipa?: bigint;
   /**
    * @param ec ESR EC
    * @param iss ESR ISS (25 bits)
    * @param targetEl the EL the exception is taken to, when the rule that raised it decided (traps to EL2); -1 = default routing
    * @param far faulting virtual address, when the exception sets FAR
    */
-  constructor(
-    readonly ec: number,
-    readonly iss: number,
-    readonly targetEl = -1,
-    readonly far?: bigint,
-    readonly ipa?: bigint,
-  ) {
+  constructor(ec: number, iss: number, targetEl = -1, far?: bigint, ipa?: bigint) {
+    // a guest's exception is control flow, not a bug: no stack trace (capturing one costs microseconds)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${EC_NAMES[ec] ?? 'EC'} (EC 0x${ec.toString(16).padStart(2, '0')}, ISS 0x${iss.toString(16)})`);
+    Error.stackTraceLimit = limit;
+    this.ec = ec;
+    this.iss = iss;
+    this.targetEl = targetEl;
+    this.far = far;
+    this.ipa = ipa;
   }
 }
 

@@ -25,6 +25,7 @@ import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 import { CacheHierarchy } from '../mem/cache.js';
 import { Mmu } from '../mmu/mmu.js';
+import type { TlbEntry } from '../mmu/tlb.js';
 import { MachineAccessTiming } from './access-timing.js';
 import { machineStats, type CyclesBy, type RunStats } from './stats.js';
 import { Pmu, PMU_EVENTS as EV } from './pmu.js';
@@ -119,7 +120,11 @@ export class Machine {
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
       if (name === 'MDCR_EL2') this.pmu.mdcrWritten();
-      if (TRANSLATION_CONTROLS.has(name)) { this.mmu.regimeChanged(); this.cpu.flushHostTlb(); }
+      if (!TRANSLATION_CONTROLS.has(name)) return;
+      this.mmu.regimeChanged();
+      // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
+      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbWhere((vpn, e) => !(vpn < 0 && e !== null && (e as TlbEntry).asid === undefined));
+      else this.cpu.flushHostTlb();
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
@@ -278,7 +283,6 @@ export class Machine {
     exceptionReturn(c);
     this.exceptions.returns++;
     this.pmu.elChanged(from, c.el);
-    c.flushHostTlb(); // the host TLB holds permissions of one EL
     c.cycles += this.opts.timing.exception.eret;
     this.exceptionCycles += this.opts.timing.exception.eret;
     this.event = true; // an exception return sets the event register
@@ -353,7 +357,6 @@ export class Machine {
     const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
     this.countException(vector === Vector.Fiq ? 'FIQ' : 'IRQ', from);
-    c.flushHostTlb();
     c.pc = c.npc;
     c.cycles += this.opts.timing.exception.entry;
     this.exceptionCycles += this.opts.timing.exception.entry;
@@ -372,7 +375,6 @@ export class Machine {
     const from = c.el;
     const target = takeException(c, e);
     this.countException(EC_NAMES[e.ec] ?? `EC_0x${e.ec.toString(16)}`, from);
-    c.flushHostTlb(); // the host TLB holds permissions of one EL
     c.cycles += entry;
     this.exceptionCycles += entry;
     c.pc = c.npc;
