@@ -247,7 +247,9 @@ export class Tlb {
   private place(slot: Slot): TlbEntry {
     const { vpn, shift, regime, asid } = slot;
     const set = this.table[vpn % this.sets]!;
-    const same = this.index.get(key(vpn, shift))?.find((e) => e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid);
+    const list = this.index.get(key(vpn, shift));
+    let same: Slot | undefined;
+    if (list) for (const e of list) if (e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid) same = e;
     if (same) {
       this.onEvict?.(same);
       this.unindex(same);
@@ -260,12 +262,16 @@ export class Tlb {
     } else {
       const victim = this.replacement === 'lru' ? lruIndex(set) : this.nextRandom() % this.ways;
       const old = set[victim]!;
-      this.removeShift(old.shift);
       this.unindex(old);
-      this.count--;
       this.onEvict?.(old);
       set[victim] = slot;
       this.evictions++;
+      this.reindex(slot);
+      if (old.shift !== shift) {
+        this.removeShift(old.shift);
+        this.addShift(shift);
+      }
+      return slot;
     }
     this.reindex(slot);
     this.count++;

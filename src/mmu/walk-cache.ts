@@ -36,6 +36,7 @@ export interface WalkTag {
 }
 
 interface Entry extends CachedTable {
+  stamp: number;
   readonly tag: WalkTag;
   /** Input address range this descriptor maps: [base, base + size). */
   readonly base: bigint;
@@ -60,23 +61,25 @@ function tagKey(t: WalkTag): string {
   return `${t.stage}${t.regime}/${t.vmid}/${t.asid}/${t.half}/${t.granuleBits}`;
 }
 
-/** Fully associative, LRU, keyed by tag, level and address prefix. */
-abstract class LruCache<E extends { readonly tag: WalkTag; readonly base: bigint; readonly size: bigint }> {
+/** Fully associative, LRU (a last-use stamp per entry: a hit costs no reordering), keyed by tag, level and address prefix. */
+abstract class LruCache<E extends { readonly tag: WalkTag; readonly base: bigint; readonly size: bigint; stamp: number }> {
   protected readonly map = new Map<string, E>();
+  private clock = 0;
   constructor(readonly capacity: number) {}
 
   protected get(key: string): E | undefined {
     const e = this.map.get(key);
-    if (e) {
-      this.map.delete(key);
-      this.map.set(key, e);
-    }
+    if (e) e.stamp = ++this.clock;
     return e;
   }
 
   protected put(key: string, e: E): void {
-    this.map.delete(key);
-    if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value!);
+    if (!this.map.has(key) && this.map.size >= this.capacity) {
+      let victim: string | undefined, oldest = Infinity;
+      for (const [k, x] of this.map) if (x.stamp < oldest) { oldest = x.stamp; victim = k; }
+      this.map.delete(victim!);
+    }
+    e.stamp = ++this.clock;
     this.map.set(key, e);
   }
 
@@ -118,11 +121,15 @@ export class WalkCache extends LruCache<Entry> {
   insert(tag: WalkTag, input: bigint, d: CachedTable): void {
     const shift = regionShift(tag.granuleBits, d.level);
     const prefix = input >> shift;
-    this.put(`${tagKey(tag)}/${d.level}/${prefix}`, { ...d, tag, base: (prefix << shift) & ADDR56, size: 1n << shift });
+    this.put(`${tagKey(tag)}/${d.level}/${prefix}`, {
+      level: d.level, next: d.next, apTableRO: d.apTableRO, apTableNoEl0: d.apTableNoEl0, xnTable: d.xnTable, pxnTable: d.pxnTable,
+      tag, base: (prefix << shift) & ADDR56, size: 1n << shift, stamp: 0,
+    });
   }
 }
 
 interface NestedEntry {
+  stamp: number;
   readonly tag: WalkTag;
   readonly base: bigint;
   readonly size: bigint;
@@ -145,7 +152,7 @@ export class NestedTlb extends LruCache<NestedEntry> {
   insert(vmid: number, ipa: bigint, pa: bigint): void {
     const base = ipa - (ipa % PAGE);
     const tag: WalkTag = { stage: 2, regime: 'el10', vmid, asid: 0, half: 0, granuleBits: 12 };
-    this.put(`${vmid}/${ipa / PAGE}`, { tag, base, size: PAGE, pa: pa - (ipa % PAGE) });
+    this.put(`${vmid}/${ipa / PAGE}`, { tag, base, size: PAGE, pa: pa - (ipa % PAGE), stamp: 0 });
   }
 }
 
