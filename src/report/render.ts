@@ -9,7 +9,11 @@ Chart.defaults.font.family = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 Chart.defaults.color = '#222';
 
 /** Tableau 10: distinguishable, and readable in print. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+// Tableau 20: the dark and light shade of ten hues, so up to 20 series stay distinct
+const PALETTE = [
+  '#4e79a7', '#a0cbe8', '#f28e2b', '#ffbe7d', '#59a14f', '#8cd17d', '#b6992d', '#f1ce63', '#499894', '#86bcb6',
+  '#e15759', '#ff9d9a', '#79706e', '#bab0ac', '#d37295', '#fabfd2', '#b07aa1', '#d4a6c8', '#9d7660', '#d7b5a6',
+];
 
 /** The canvas is transparent; papers want white. */
 const whiteBackground: Plugin = {
