@@ -131,6 +131,7 @@ export async function main(args: string[]): Promise<number> {
     .option('--quick', 'apply the experiment\'s `quick` section: smaller arguments, shorter sweeps')
     .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean }) => {
       if (o.jobs !== undefined && !/^[1-9]\d*$/.test(o.jobs)) throw new UsageError(`--jobs: '${o.jobs}' is not a positive integer`);
+      readInput(file); // a missing or unreadable experiment file is a usage error, not a crash
       const r = await runExperiment(file, {
         out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, progress: true,
         onStart: ({ dir, total, todo, jobs }) => {

@@ -229,6 +229,12 @@ describe('el2sim boot: the cycle model from the command line', () => {
   });
 });
 
+describe('el2sim run: bad input', () => {
+  it('a missing experiment file is a usage error', () => {
+    expect(el2sim('run', join(dir, 'no-such.yaml'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^el2sim: cannot read .*no-such\.yaml: ENOENT\n$/) });
+  });
+});
+
 describe('the README commands', () => {
   it('assemble and run guest/user/hello.S and guest/bare/hello.S', () => {
     const user = join(dir, 'readme-hello.elf');
