@@ -12,12 +12,15 @@ import { assemble, AsmSourceError } from './asm/assembler.js';
 import { specListing } from './spec/listing.js';
 import { runBoot, parseSize } from './machine/boot.js';
 import { kernelCmdline } from './machine/cmdline.js';
+import { kernelOutcome } from './machine/run-workload.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
 import { runExperiment, RunError } from './experiments/run.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
+/** `boot --workload`: the guest kernel powered off, but its init failed (or leaked pages, or the command line was refused). */
+const GUEST_FAILED = 3;
 
 class UsageError extends Error {}
 
@@ -106,11 +109,12 @@ export async function main(args: string[]): Promise<number> {
       const cmdline = o.workload ? kernelCmdline({ workload: o.workload, args: o.args, quantumUs: o.quantum === undefined ? undefined : Number(o.quantum), memBytes }) : undefined;
       const image = readElf(readInput(imagePath), imagePath);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
+      let tail = ''; // the end of the UART output, for the guest kernel's last line
       let r;
       try {
         r = runBoot(image, {
           name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns, cmdline,
-          output: (bytes) => { writeSync(1, bytes); },
+          output: (bytes) => { writeSync(1, bytes); tail = (tail + Buffer.from(bytes).toString('latin1')).slice(-1024); },
           trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
         });
       } finally {
@@ -119,6 +123,10 @@ export async function main(args: string[]): Promise<number> {
       if (r.message) say(r.message);
       if (o.stats) writeStats(o.stats, o.statsFormat, { timing: timing.name, stop: r.reason, ...r.stats });
       status = BOOT_EXIT[r.reason];
+      if (o.workload && r.reason === 'poweroff' && !kernelOutcome(tail).ok) {
+        say(`the guest kernel did not end cleanly: ${kernelOutcome(tail).line}`);
+        status = GUEST_FAILED;
+      }
     });
 
   program

@@ -229,6 +229,18 @@ describe('el2sim boot: the cycle model from the command line', () => {
   });
 });
 
+describe('el2sim boot --workload: the guest kernel\'s outcome is the exit status', () => {
+  it('0 when init succeeds, 3 (with the kernel\'s last line) when it fails or the workload is unknown', () => {
+    expect(el2sim('boot', 'guest/build/kernel.elf', '--workload', 'hello').status).toBe(0);
+    const unknown = el2sim('boot', 'guest/build/kernel.elf', '--workload', 'nope');
+    expect(unknown.status).toBe(3);
+    expect(unknown.stderr).toMatch(/^el2sim: the guest kernel did not end cleanly: kernel: no init to run \(status 127\); power off$/m);
+    const badArgs = el2sim('boot', 'guest/build/kernel.elf', '--workload', 'gups', '--args', '--mib 0');
+    expect(badArgs.status).toBe(3);
+    expect(badArgs.stderr).toMatch(/init exited with status 2/);
+  });
+});
+
 describe('el2sim run: bad input', () => {
   it('a missing experiment file is a usage error', () => {
     expect(el2sim('run', join(dir, 'no-such.yaml'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^el2sim: cannot read .*no-such\.yaml: ENOENT\n$/) });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { readElf, type ElfImage } from '../elf/read.js';
 import type { RunStats } from '../machine/stats.js';
-import { runWorkload } from '../machine/run-workload.js';
+import { kernelOutcome, runWorkload } from '../machine/run-workload.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import { argString, type Point } from './points.js';
 import { KERNEL_PATH } from './workloads.js';
@@ -32,9 +32,9 @@ export function runPoint(p: Point): PointResult {
     memBytes: p.memMiB << 20, quantumUs: p.quantumUs, maxInsns: p.maxInsns,
   });
   const result = r.uart.split('\n').filter((l) => l.startsWith(`${p.workload}: `)).at(-1);
-  const healthy = /init exited with status 0; 0 pages in use; power off\n$/.test(r.uart);
+  const outcome = kernelOutcome(r.uart);
   const error = r.reason !== 'poweroff' ? `the machine stopped (${r.reason}): ${r.message ?? ''}`.trim()
-    : !healthy ? `the guest did not end cleanly: ${r.uart.trim().split('\n').at(-1)}`
+    : !outcome.ok ? `the guest did not end cleanly: ${outcome.line}`
     : result === undefined ? `no result line from ${p.workload}` : undefined;
   return { id: p.id, point: p, stop: r.reason, result, ...(error ? { error } : {}), uart: r.uart, stats: r.stats };
 }

@@ -35,3 +35,13 @@ export function runKernel(
   });
   return { ...result, uart: Buffer.concat(out).toString('latin1') };
 }
+
+/**
+ * How the guest kernel's run ended, from its last line (guest/kernel: "…; init exited with status
+ * N; P pages in use; power off", or "no init to run (status 127)"): whether init succeeded
+ * without leaking a page, and the line. A usage report or a panic is not a success.
+ */
+export function kernelOutcome(uart: string): { ok: boolean; line: string } {
+  const line = uart.trimEnd().split('\n').at(-1) ?? '';
+  return { ok: /init exited with status 0; 0 pages in use; power off$/.test(line), line };
+}
