@@ -17,7 +17,8 @@ function mmuOver(mem: Mem, ...set: string[]): Mmu {
 /** One load at `va` at EL1; returns the PA and what the walk fetched. */
 function load(mmu: Mmu, va: bigint, s1: Stage1Regime, s2?: Stage2Regime) {
   const before = { ...mmu.walks, s1: [...mmu.walks.fetchesByLevel.s1], s2: [...mmu.walks.fetchesByLevel.s2] };
-  const pa = mmu.translate(Number(va), 'read', 1, s1, s2, s2?.vmid ?? 0);
+  // the CPU's addresses are signed-64 Numbers (TTBR1 addresses negative, and exact)
+  const pa = mmu.translate(Number(BigInt.asIntN(64, va)), 'read', 1, s1, s2, s2?.vmid ?? 0);
   return {
     pa: BigInt(pa),
     walked: mmu.walks.count - before.count,
@@ -142,6 +143,20 @@ describe('TLBIs and stale entries', () => {
     mmu.tlbi('VAE1', vaOp(VA), ctx);
     expect(load(mmu, VA, s1).fetches).toBe(4);
     expect(mmu.tlb.tlbiCounts).toEqual({ VALE1: 1, VAE1: 1 });
+  });
+
+  it('TTBR1 (kernel) addresses: VAE1 by the VA removes their walk cache entries too', () => {
+    const mem = new Mem();
+    const t = new Tables(mem, 12, 0, 48);
+    const kva = 0xffff_8000_1234_5abcn;
+    t.map(kva & ~0xfffn, OUT, 3, AF);
+    const s1 = s1Regime(0n, { epd0: true }, { ttbr1: t.root });
+    const mmu = mmuOver(mem);
+    expect(load(mmu, kva, s1)).toMatchObject({ pa: OUT | 0xabcn, fetches: 4 });
+    mmu.tlbi('VALE1', vaOp(kva) & ((1n << 44n) - 1n), ctx);
+    expect(load(mmu, kva, s1).fetches).toBe(1);
+    mmu.tlbi('VAE1', vaOp(kva) & ((1n << 44n) - 1n), ctx);
+    expect(load(mmu, kva, s1).fetches).toBe(4);
   });
 
   it('IPAS2LE1 drops the nested TLB entry only; IPAS2E1 the stage 2 walk cache too; VMALLS12E1 everything of the VMID', () => {

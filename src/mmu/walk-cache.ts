@@ -15,7 +15,7 @@ export interface CachedTable {
   /** Level of the table descriptor (0..2); the walk goes on at level + 1. */
   readonly level: number;
   /** Address of the next-level table (an IPA for stage 1 under stage 2, else a PA). */
-  readonly next: bigint;
+  readonly next: number;
   readonly apTableRO: boolean;
   readonly apTableNoEl0: boolean;
   readonly xnTable: boolean;
@@ -50,11 +50,9 @@ export interface WalkCacheStats {
   hitsByLevel: number[];
 }
 
-const ADDR56 = (1n << 56n) - 1n;
-
 /** Input address bits below a level-`level` descriptor's region: log2 of the region size. */
-function regionShift(granuleBits: number, level: number): bigint {
-  return BigInt((3 - level) * (granuleBits - 3) + granuleBits);
+function regionShift(granuleBits: number, level: number): number {
+  return (3 - level) * (granuleBits - 3) + granuleBits;
 }
 
 function tagKey(t: WalkTag): string {
@@ -103,11 +101,14 @@ abstract class LruCache<E extends { readonly tag: WalkTag; readonly base: bigint
 export class WalkCache extends LruCache<Entry> {
   readonly stats: WalkCacheStats = { hits: 0, misses: 0, hitsByLevel: [0, 0, 0, 0] };
 
-  /** The deepest cached table descriptor for `input` at levels startLevel..2, counting a hit or a miss. */
-  lookup(tag: WalkTag, input: bigint, startLevel: number): CachedTable | undefined {
+  /**
+   * The deepest cached table descriptor for `input` (the input address's bits below the regime's
+   * input size, as a Number) at levels startLevel..2, counting a hit or a miss.
+   */
+  lookup(tag: WalkTag, input: number, startLevel: number): CachedTable | undefined {
     const t = tagKey(tag);
     for (let level = 2; level >= startLevel; level--) {
-      const e = this.get(`${t}/${level}/${input >> regionShift(tag.granuleBits, level)}`);
+      const e = this.get(`${t}/${level}/${Math.floor(input / 2 ** regionShift(tag.granuleBits, level))}`);
       if (e) {
         this.stats.hits++;
         this.stats.hitsByLevel[level]++;
@@ -118,12 +119,13 @@ export class WalkCache extends LruCache<Entry> {
     return undefined;
   }
 
-  insert(tag: WalkTag, input: bigint, d: CachedTable): void {
+  /** Caches `d` for `input` (as for lookup); `high` is the address bits above it (TTBR1's ones), for the TLBI scopes. */
+  insert(tag: WalkTag, input: number, high: bigint, d: CachedTable): void {
     const shift = regionShift(tag.granuleBits, d.level);
-    const prefix = input >> shift;
+    const prefix = Math.floor(input / 2 ** shift);
     this.put(`${tagKey(tag)}/${d.level}/${prefix}`, {
       level: d.level, next: d.next, apTableRO: d.apTableRO, apTableNoEl0: d.apTableNoEl0, xnTable: d.xnTable, pxnTable: d.pxnTable,
-      tag, base: (prefix << shift) & ADDR56, size: 1n << shift, stamp: 0,
+      tag, base: high | BigInt(prefix * 2 ** shift), size: 2n ** BigInt(shift), stamp: 0,
     });
   }
 }
@@ -133,7 +135,7 @@ interface NestedEntry {
   readonly tag: WalkTag;
   readonly base: bigint;
   readonly size: bigint;
-  readonly pa: bigint;
+  readonly pa: number;
 }
 
 const PAGE = 4096n;
@@ -142,17 +144,17 @@ const PAGE = 4096n;
 export class NestedTlb extends LruCache<NestedEntry> {
   readonly stats = { hits: 0, misses: 0 };
 
-  lookup(vmid: number, ipa: bigint): bigint | undefined {
-    const e = this.get(`${vmid}/${ipa / PAGE}`);
+  lookup(vmid: number, ipa: number): number | undefined {
+    const e = this.get(`${vmid}/${Math.floor(ipa / 4096)}`);
     if (e) this.stats.hits++;
     else this.stats.misses++;
-    return e ? e.pa + (ipa % PAGE) : undefined;
+    return e ? e.pa + (ipa % 4096) : undefined;
   }
 
-  insert(vmid: number, ipa: bigint, pa: bigint): void {
-    const base = ipa - (ipa % PAGE);
+  insert(vmid: number, ipa: number, pa: number): void {
+    const page = Math.floor(ipa / 4096);
     const tag: WalkTag = { stage: 2, regime: 'el10', vmid, asid: 0, half: 0, granuleBits: 12 };
-    this.put(`${vmid}/${ipa / PAGE}`, { tag, base, size: PAGE, pa: pa - (ipa % PAGE), stamp: 0 });
+    this.put(`${vmid}/${page}`, { tag, base: BigInt(page * 4096), size: PAGE, pa: pa - (ipa % 4096), stamp: 0 });
   }
 }
 

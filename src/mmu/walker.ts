@@ -11,7 +11,7 @@
 // turns one into the ArchException the core raises.
 import { ArchException, EC } from '../core/exception.js';
 import type { Stage1Half, Stage1Regime, Stage2Regime, TableRegime } from './regime.js';
-import type { CachedTable, NestedTlb, WalkCache, WalkTag } from './walk-cache.js';
+import type { NestedTlb, WalkCache, WalkTag } from './walk-cache.js';
 
 export type Access = 'read' | 'write' | 'fetch';
 export type FaultKind = 'translation' | 'access-flag' | 'permission' | 'address-size' | 'external';
@@ -98,7 +98,8 @@ export function isFault(r: WalkResult): r is WalkFault {
 
 const ALL: Perms = { r: true, w: true, x: true };
 const NONE: Perms = { r: false, w: false, x: false };
-const ADDR47 = (1n << 48n) - 1n;
+const TWO32 = 2 ** 32;
+const VA56 = (1n << 56n) - 1n;
 
 /** Whether a level may hold a block descriptor (Armv8.0): 4K levels 1 and 2; 16K and 64K level 2. */
 export function blockAllowed(granuleBits: number, level: number): boolean {
@@ -110,11 +111,32 @@ export function levelSize(granuleBits: number, level: number): number {
   return 2 ** ((3 - level) * (granuleBits - 3) + granuleBits);
 }
 
+// The walk computes in Numbers (addresses have at most 48 bits; a descriptor is read as two
+// 32-bit halves): a BigInt operation allocates, and a walk would make dozens.
+
+/** The descriptor just read, as its low and high words (set by `readDesc`). */
+let dlo = 0, dhi = 0;
+
+/** Reads the descriptor at `pa` into dlo/dhi; false when there is no memory there. */
+function readDesc(mem: DescRead, pa: number, stage: 1 | 2, level: number): boolean {
+  let d: bigint;
+  try {
+    d = mem(pa, stage, level);
+  } catch {
+    return false;
+  }
+  dlo = Number(d & 0xffffffffn);
+  dhi = Number(d >> 32n);
+  return true;
+}
+
 interface Leaf {
-  desc: bigint;
+  /** The final descriptor's words. */
+  lo: number;
+  hi: number;
   level: number;
   /** Output address of the input address. */
-  out: bigint;
+  out: number;
   sizeBits: number;
   /** Accumulated table attributes (stage 1): APTable[1], APTable[0], UXN/XNTable, PXNTable. */
   apTableRO: boolean;
@@ -125,20 +147,27 @@ interface Leaf {
 
 type Fail = { kind: FaultKind; level: number };
 
+/** Bits 47:0 of the descriptor in dlo/dhi (the output address with the low attribute bits). */
+const addr48 = () => (dhi & 0xffff) * TWO32 + (dlo >>> 0);
+/** Whether the descriptor's address has bits at or above oaBits (>= 32). */
+const beyond = (oaBits: number) => (dhi & 0xffff) >>> (oaBits - 32) !== 0;
+
 /**
- * One stage's table walk of `input` (already range-checked). `read(addr, level)` fetches the
- * descriptor at table address `addr` (a PA, or for stage 1 under stage 2, an IPA) or reports
- * a fault, which is returned as is. Block/page/table decoding, address size checks and AF.
+ * One stage's table walk of `input` (already range-checked, reduced to its inputBits).
+ * `read(addr, level)` fetches the descriptor at table address `addr` (a PA, or for stage 1 under
+ * stage 2, an IPA) into dlo/dhi and returns null, or reports a fault, which is returned as is.
+ * Block/page/table decoding, address size checks and AF. `high` is the input's bits above
+ * inputBits (TTBR1's ones), for the walk cache's record of the region an entry covers.
  */
 function tableWalk<E>(
-  input: bigint,
+  input: number,
   t: TableRegime,
-  read: (addr: bigint, level: number) => bigint | E,
-  isErr: (x: bigint | E) => x is E,
+  read: (addr: number, level: number) => E | null,
   wc?: BoundCache,
+  high = 0n,
 ): Leaf | Fail | E {
   const g = t.granuleBits, stride = g - 3;
-  let table = t.base;
+  let table = Number(t.base);
   let apTableRO = false, apTableNoEl0 = false, xnTable = false, pxnTable = false;
   let first = t.startLevel;
   const cached = wc?.cache.lookup(wc.tag, input, t.startLevel);
@@ -150,47 +179,46 @@ function tableWalk<E>(
   for (let level = first; level <= 3; level++) {
     const lo = (3 - level) * stride + g;
     const width = level === t.startLevel ? t.inputBits - lo : stride;
-    const index = (input >> BigInt(lo)) & ((1n << BigInt(width)) - 1n);
-    const d = read(table + index * 8n, level);
-    if (isErr(d)) return d;
-    const desc = d as bigint;
-    if ((desc & 1n) === 0n) return { kind: 'translation', level };
-    const isTable = (desc & 2n) !== 0n;
+    const index = Math.floor(input / 2 ** lo) % 2 ** width;
+    const err = read(table + index * 8, level);
+    if (err !== null) return err;
+    if ((dlo & 1) === 0) return { kind: 'translation', level };
+    const isTable = (dlo & 2) !== 0;
     if (!isTable && (level === 3 || !blockAllowed(g, level))) return { kind: 'translation', level };
+    const a = addr48();
     if (isTable && level < 3) {
-      const next = desc & ADDR47 & ~((1n << BigInt(g)) - 1n);
-      if ((desc & ADDR47) >> BigInt(t.oaBits) !== 0n) return { kind: 'address-size', level };
-      apTableRO ||= ((desc >> 62n) & 1n) === 1n;
-      apTableNoEl0 ||= ((desc >> 61n) & 1n) === 1n;
-      xnTable ||= ((desc >> 60n) & 1n) === 1n;
-      pxnTable ||= ((desc >> 59n) & 1n) === 1n;
+      if (beyond(t.oaBits)) return { kind: 'address-size', level };
+      const next = a - (a % 2 ** g);
+      apTableRO ||= ((dhi >>> 30) & 1) === 1;
+      apTableNoEl0 ||= ((dhi >>> 29) & 1) === 1;
+      xnTable ||= ((dhi >>> 28) & 1) === 1;
+      pxnTable ||= ((dhi >>> 27) & 1) === 1;
       table = next;
-      const entry: CachedTable = { level, next, apTableRO, apTableNoEl0, xnTable, pxnTable };
-      wc?.cache.insert(wc.tag, input, entry);
+      if (wc) wc.cache.insert(wc.tag, input, high, { level, next, apTableRO, apTableNoEl0, xnTable, pxnTable });
       continue;
     }
     // block (levels 1, 2) or page (level 3)
     const sizeBits = lo;
-    const oa = desc & ADDR47 & ~((1n << BigInt(sizeBits)) - 1n);
-    if ((desc & ADDR47) >> BigInt(t.oaBits) !== 0n) return { kind: 'address-size', level };
-    if (((desc >> 10n) & 1n) === 0n) return { kind: 'access-flag', level };
-    const out = oa | (input & ((1n << BigInt(sizeBits)) - 1n));
-    return { desc, level, out, sizeBits, apTableRO, apTableNoEl0, xnTable, pxnTable };
+    if (beyond(t.oaBits)) return { kind: 'address-size', level };
+    if (((dlo >>> 10) & 1) === 0) return { kind: 'access-flag', level };
+    const size = 2 ** sizeBits;
+    const out = a - (a % size) + (input % size);
+    return { lo: dlo, hi: dhi, level, out, sizeBits, apTableRO, apTableNoEl0, xnTable, pxnTable };
   }
   throw new Error('unreachable: a walk ends by level 3');
 }
 
-const isLeaf = (x: unknown): x is Leaf => typeof x === 'object' && x !== null && 'desc' in x;
+const isLeaf = (x: unknown): x is Leaf => typeof x === 'object' && x !== null && 'out' in x;
 
 function newFetches(): Fetches {
   return { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0], total: 0 };
 }
 
-interface S2Out { pa: bigint; leaf: Leaf | null; perms: Perms }
+interface S2Out { pa: number; leaf: Leaf | null; perms: Perms }
 
 /** Stage 2 permissions from S2AP (bits 7:6: write, read) and XN (bit 54). */
-function s2PermsOf(desc: bigint): Perms {
-  return { r: ((desc >> 6n) & 1n) === 1n, w: ((desc >> 7n) & 1n) === 1n, x: ((desc >> 54n) & 1n) === 0n };
+function s2PermsOf(leaf: Leaf): Perms {
+  return { r: ((leaf.lo >>> 6) & 1) === 1, w: ((leaf.lo >>> 7) & 1) === 1, x: ((leaf.hi >>> 22) & 1) === 0 };
 }
 
 /**
@@ -199,7 +227,7 @@ function s2PermsOf(desc: bigint): Perms {
  * table fetch (s1ptw) needs read permission and is checked here.
  */
 function stage2(
-  ipa: bigint,
+  ipa: number,
   s2: Stage2Regime,
   mem: DescRead,
   f: Fetches,
@@ -209,43 +237,37 @@ function stage2(
   caches?: WalkCaches,
 ): S2Out | WalkFault {
   const fault = (kind: FaultKind, level: number): WalkFault => ({
-    kind, level, stage: 2, s1ptw, ipa, write: access === 'write', fetch: access === 'fetch', va, fetches: f,
+    kind, level, stage: 2, s1ptw, ipa: BigInt(ipa), write: access === 'write', fetch: access === 'fetch', va, fetches: f,
   });
   if (s2.fault) return fault(s2.fault, 0);
-  if (ipa >> BigInt(s2.inputBits) !== 0n) return fault('translation', 0);
+  if (ipa >= 2 ** s2.inputBits) return fault('translation', 0);
   const r = tableWalk<Fail>(
     ipa,
     s2,
     (addr, level) => {
       f.s2[level]++;
       f.total++;
-      try {
-        return mem(Number(addr), 2, level);
-      } catch {
-        return { kind: 'external', level };
-      }
+      return readDesc(mem, addr, 2, level) ? null : { kind: 'external', level };
     },
-    (x): x is Fail => typeof x !== 'bigint',
     caches?.s2 && { cache: caches.s2, tag: { stage: 2, regime: 'el10', vmid: s2.vmid, asid: 0, half: 0, granuleBits: s2.granuleBits } },
   );
   if (!isLeaf(r)) return fault(r.kind, r.level);
-  const perms = s2PermsOf(r.desc);
+  const perms = s2PermsOf(r);
   if (s1ptw && !perms.r) return fault('permission', r.level);
   return { pa: r.out, leaf: r, perms };
 }
 
 /** Stage 1 permissions of a leaf (Arm ARM AArch64.CheckS1Permission, Armv8.0 without PAN). */
 function s1PermsOf(leaf: Leaf, regime: Stage1Regime): { user: Perms; priv: Perms } {
-  const d = leaf.desc;
-  const ap2 = ((d >> 7n) & 1n) === 1n || leaf.apTableRO;
-  const uxn = ((d >> 54n) & 1n) === 1n || leaf.xnTable;
+  const ap2 = ((leaf.lo >>> 7) & 1) === 1 || leaf.apTableRO;
+  const uxn = ((leaf.hi >>> 22) & 1) === 1 || leaf.xnTable;
   if (regime.regime === 'el2') {
     // AP[1] and APTable[0] are RES1/ignored, bit 54 is XN, PXN and PXNTable are RES0
     const w = !ap2;
     return { user: NONE, priv: { r: true, w, x: !uxn && !(regime.wxn && w) } };
   }
-  const ap1 = ((d >> 6n) & 1n) === 1n && !leaf.apTableNoEl0;
-  const pxn = ((d >> 53n) & 1n) === 1n || leaf.pxnTable;
+  const ap1 = ((leaf.lo >>> 6) & 1) === 1 && !leaf.apTableNoEl0;
+  const pxn = ((leaf.hi >>> 21) & 1) === 1 || leaf.pxnTable;
   const userR = ap1, userW = ap1 && !ap2, privW = !ap2;
   return {
     user: { r: userR, w: userW, x: !uxn && !(regime.wxn && userW) },
@@ -289,14 +311,14 @@ export function walk(
   const write = access === 'write', fetch = access === 'fetch';
   const s1fault = (kind: FaultKind, level: number): WalkFault => ({ kind, level, stage: 1, s1ptw: false, write, fetch, va, fetches: f });
 
-  let ipa: bigint;
+  let ipa: number;
   let s1: Leaf | null = null;
   let s1Perms = { user: ALL, priv: ALL };
   let half: Stage1Half | null = null;
   if (!regs.enabled) {
     // stage 1 off: flat mapping, the VA must fit in PAMax
     if (va >> BigInt(regs.paBits) !== 0n) return s1fault('address-size', 0);
-    ipa = va;
+    ipa = Number(va);
   } else {
     const hi = Number((va >> 55n) & 1n);
     half = regs.halves[hi];
@@ -304,11 +326,12 @@ export function walk(
     if (half.fault) return s1fault(half.fault, 0);
     // bits [top:inputBits] must all equal bit 55 (TTBR1: ones, TTBR0: zeros)
     const top = regs.tbi[hi] ? 55 : 63;
-    const range = (va >> BigInt(half.inputBits)) & ((1n << BigInt(top - half.inputBits + 1)) - 1n);
+    const inBits = BigInt(half.inputBits);
+    const range = (va >> inBits) & ((1n << BigInt(top - half.inputBits + 1)) - 1n);
     const want = hi ? (1n << BigInt(top - half.inputBits + 1)) - 1n : 0n;
     if (range !== want) return s1fault('translation', 0);
     const r = tableWalk<WalkFault | Fail>(
-      va,
+      Number(va & ((1n << inBits) - 1n)),
       half,
       (addr, level) => {
         let pa = addr;
@@ -324,17 +347,13 @@ export function walk(
         }
         f.s1[level]++;
         f.total++;
-        try {
-          return mem(Number(pa), 1, level);
-        } catch {
-          return { kind: 'external', level };
-        }
+        return readDesc(mem, pa, 1, level) ? null : { kind: 'external', level };
       },
-      (x): x is WalkFault | Fail => typeof x !== 'bigint',
       caches?.s1 && {
         cache: caches.s1,
         tag: { stage: 1, regime: regs.regime, vmid: regs.regime === 'el2' ? 0 : caches.vmid, asid: regs.regime === 'el2' ? 0 : half.asid, half: hi, granuleBits: half.granuleBits },
       },
+      caches?.s1 && ((va >> inBits) << inBits) & VA56,
     );
     if (!isLeaf(r)) return 'stage' in r ? r : s1fault(r.kind, r.level);
     s1 = r;
@@ -349,7 +368,7 @@ export function walk(
     const t = stage2(ipa, stage2Regime, mem, f, false, va, access, caches);
     if ('kind' in t) return t;
     if (!allowed(t.perms, access)) {
-      return { kind: 'permission', level: t.leaf!.level, stage: 2, s1ptw: false, ipa, write, fetch, va, fetches: f };
+      return { kind: 'permission', level: t.leaf!.level, stage: 2, s1ptw: false, ipa: BigInt(ipa), write, fetch, va, fetches: f };
     }
     s2 = t;
     pa = t.pa;
@@ -360,11 +379,11 @@ export function walk(
   // both stages off: a flat mapping, reported with the smallest granule
   const pageSize = Math.min(s1Size, s2Size) === Infinity ? 4096 : Math.min(s1Size, s2Size);
   const s2Perms = s2?.perms ?? ALL;
-  const global = !s1 || regs.regime === 'el2' || ((s1.desc >> 11n) & 1n) === 0n;
+  const global = !s1 || regs.regime === 'el2' || ((s1.lo >>> 11) & 1) === 0;
   return {
     va,
-    ipa,
-    pa,
+    ipa: BigInt(ipa),
+    pa: BigInt(pa),
     pageSize,
     s1PageSize: s1Size === Infinity ? 0 : s1Size,
     s2PageSize: s2Size === Infinity ? 0 : s2Size,
@@ -374,11 +393,11 @@ export function walk(
     s2Perms,
     perms: { user: and(s1Perms.user, s2Perms), priv: and(s1Perms.priv, s2Perms) },
     attrs: {
-      attrIndx: s1 ? Number((s1.desc >> 2n) & 7n) : -1,
-      sh: s1 ? Number((s1.desc >> 8n) & 3n) : -1,
-      ns: s1 ? ((s1.desc >> 5n) & 1n) === 1n : false,
-      s2MemAttr: s2?.leaf ? Number((s2.leaf.desc >> 2n) & 0xfn) : -1,
-      s2Sh: s2?.leaf ? Number((s2.leaf.desc >> 8n) & 3n) : -1,
+      attrIndx: s1 ? (s1.lo >>> 2) & 7 : -1,
+      sh: s1 ? (s1.lo >>> 8) & 3 : -1,
+      ns: s1 ? ((s1.lo >>> 5) & 1) === 1 : false,
+      s2MemAttr: s2?.leaf ? (s2.leaf.lo >>> 2) & 0xf : -1,
+      s2Sh: s2?.leaf ? (s2.leaf.lo >>> 8) & 3 : -1,
     },
     asid: global ? undefined : half!.asid,
     global,
