@@ -191,20 +191,34 @@ export class Cpu implements SysCtx {
   private rEntry = this.banks[0]!.rEntry;
   private wEntry = this.banks[0]!.wEntry;
 
+  /**
+   * The TLB model entry of the last rpage/wpage host hit, for `timing` to count; null after a
+   * host miss, whose lookup in the address space counted the access already.
+   */
+  private hitEntry: object | null = null;
+
   /** The page for a read at a; device pages are never cached. */
-  rpage(a: number): Page {
+  private rpage(a: number): Page {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
-    if (this.rTag[i] === vpn) return this.rPage[i]!;
+    if (this.rTag[i] === vpn) {
+      this.hitEntry = this.rEntry[i]!;
+      return this.rPage[i]!;
+    }
+    this.hitEntry = null;
     const p = this.space.lookup(vpn, Access.Read, a);
     if (!p.mmio) { this.rTag[i] = vpn; this.rPage[i] = p; this.rEntry[i] = this.space.lastEntry ?? null; }
     return p;
   }
   /** The page for a write at a. A page holding decoded code is never cached for writes, so stores to it come here and invalidate the code. */
-  wpage(a: number): Page {
+  private wpage(a: number): Page {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
-    if (this.wTag[i] === vpn) return this.wPage[i]!;
+    if (this.wTag[i] === vpn) {
+      this.hitEntry = this.wEntry[i]!;
+      return this.wPage[i]!;
+    }
+    this.hitEntry = null;
     const p = this.space.lookup(vpn, Access.Write, a);
     if (p.decoded) this.invalidateCode(p);
     else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.space.lastEntry ?? null; }
@@ -253,11 +267,9 @@ export class Cpu implements SysCtx {
   read(a: number, size: number): bigint {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.readSplit(a, size);
-    const i = Math.floor(a / PAGE_SIZE) & (HOST_TLB - 1);
-    const hostHit = this.rTag[i] === Math.floor(a / PAGE_SIZE);
     const p = this.rpage(a);
     if (p.mmio) return p.mmio.read(p.mmioBase + off, size);
-    if (this.timing !== null) this.cycles += this.timing.data(hostHit ? this.rEntry[i] : null, p.pa + off, false);
+    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p.pa + off, false);
     const v = p.view;
     switch (size) {
       case 1: return BigInt(v.getUint8(off));
@@ -269,11 +281,9 @@ export class Cpu implements SysCtx {
   write(a: number, size: number, val: bigint): void {
     const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) return this.writeSplit(a, size, val);
-    const i = Math.floor(a / PAGE_SIZE) & (HOST_TLB - 1);
-    const hostHit = this.wTag[i] === Math.floor(a / PAGE_SIZE);
     const p = this.wpage(a);
     if (p.mmio) return p.mmio.write(p.mmioBase + off, size, BigInt.asUintN(size * 8, val));
-    if (this.timing !== null) this.cycles += this.timing.data(hostHit ? this.wEntry[i] : null, p.pa + off, true);
+    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p.pa + off, true);
     const v = p.view;
     switch (size) {
       case 1: v.setUint8(off, Number(val & 0xffn)); break;

@@ -174,7 +174,7 @@ export class Machine {
     const rest = by.memory + by.tlb + by.walkS1 + by.walkS2 + by.exception + by.idle;
     return machineStats({
       instructions: c.instructions, cycles: c.cycles, cyclesBy: { execute: c.cycles - rest, ...by },
-      mmu: m, caches: this.caches, memAccesses: this.access.dataAccesses + this.phys.deviceAccesses, sysregWrites: this.sysregWrites, exceptions: this.exceptions,
+      mmu: m, caches: this.caches, memAccesses: this.memAccesses(), sysregWrites: this.sysregWrites, exceptions: this.exceptions,
     });
   }
 
@@ -185,20 +185,25 @@ export class Machine {
     this.pmu.elChanged(from, this.cpu.el);
   }
 
+  /** Loads and stores, device registers included. */
+  private memAccesses(): number {
+    return this.access.dataAccesses + this.phys.deviceAccesses;
+  }
+
   /** The PMU's events, read from the same counters as the stats (so the two always agree). */
   private eventCount(ev: number): number {
     const c = this.cpu, m = this.mmu.mmu, t = m.tlb;
     switch (ev) {
-      case EV.L1I_TLB_REFILL: return t.l1i.stats.misses;
-      case EV.L1D_TLB_REFILL: return t.l1d.stats.misses;
-      case EV.L2D_TLB_REFILL: return t.l2.stats.misses;
+      case EV.L1I_TLB_REFILL: return t.l1i.misses;
+      case EV.L1D_TLB_REFILL: return t.l1d.misses;
+      case EV.L2D_TLB_REFILL: return t.l2.misses;
       case EV.L1D_CACHE_REFILL: return this.caches.l1d.stats.misses;
       case EV.L2D_CACHE_REFILL: return this.caches.l2.stats.misses;
       case EV.INST_RETIRED: return c.retired;
       case EV.CPU_CYCLES: return c.elapsed;
       case EV.EXC_TAKEN: return this.exceptions.taken;
       case EV.EXC_RETURN: return this.exceptions.returns;
-      case EV.MEM_ACCESS: return this.access.dataAccesses + this.phys.deviceAccesses;
+      case EV.MEM_ACCESS: return this.memAccesses();
       case EV.DTLB_WALK: return m.walks.byKind.read + m.walks.byKind.write;
       case EV.ITLB_WALK: return m.walks.byKind.instruction;
       default: return 0;

@@ -19,7 +19,6 @@ const ACCESS: WalkAccess[] = ['read', 'write', 'fetch'];
 
 export class MmuSpace implements AddressSpace {
   private regimes: Regimes | null = null;
-  lastEntry: TlbEntry | null = null;
 
   /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
   cpu!: Cpu;
@@ -28,6 +27,10 @@ export class MmuSpace implements AddressSpace {
     const drop = (e: TlbEntry) => this.cpu.dropHostEntry(e, e.shift === 12 ? e.vpn : undefined);
     mmu.tlb.l1i.onEvict = drop;
     mmu.tlb.l1d.onEvict = drop;
+  }
+
+  get lastEntry(): TlbEntry | null {
+    return this.mmu.lastEntry;
   }
 
   /** Reads a translation table descriptor from physical memory. */
@@ -60,7 +63,6 @@ export class MmuSpace implements AddressSpace {
     } finally {
       c.cycles += m.lastCycles; // a walk that faults cost its fetches too
     }
-    this.lastEntry = m.lastEntry;
     return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
   }
 }

@@ -86,20 +86,15 @@ function log2(size: number): number {
   return s;
 }
 
-let lastVa = -1n, lastVpn = 0;
 /** VA[55:12] of a VA given as a signed-64 Number (as the CPU holds addresses): the key `lookupPage` takes. */
 export function pageNumber(va: number): number {
   const p = Math.floor(va / 4096);
   return p >= 0 ? p % 2 ** 44 : (p % 2 ** 44) + 2 ** 44;
 }
 
-/** VA[55:12] as a number (44 bits: exact in a double); one lookup asks for the same VA at every level. */
+/** VA[55:12] as a number (44 bits: exact in a double). */
 function vpn4k(va: bigint): number {
-  if (va !== lastVa) {
-    lastVpn = Number((va & VA56) >> 12n);
-    lastVa = va;
-  }
-  return lastVpn;
+  return Number((va & VA56) >> 12n);
 }
 
 /** Counter index of each access kind (`touch` takes the index itself). */
@@ -117,11 +112,16 @@ export class Tlb {
   private evictions = 0;
   private invalidations = 0;
 
+  /** Lookups that missed (what the PMU's refill events count). */
+  get misses(): number {
+    return this.counts[3]! + this.counts[4]! + this.counts[5]!;
+  }
+
   get stats(): TlbStats {
     const c = this.counts;
     const byKind = (o: number): KindCounts => ({ instruction: c[o]!, read: c[o + 1]!, write: c[o + 2]! });
     return {
-      hits: c[0]! + c[1]! + c[2]!, misses: c[3]! + c[4]! + c[5]!,
+      hits: c[0]! + c[1]! + c[2]!, misses: this.misses,
       byKind: { hits: byKind(0), misses: byKind(3) }, evictions: this.evictions, invalidations: this.invalidations,
     };
   }
@@ -304,11 +304,6 @@ export class Tlb {
     for (const set of this.table) yield* set;
   }
 
-  /** Empties the TLB (not an architectural operation: see `tlbi`). */
-  clear(): void {
-    this.invalidate(() => true);
-  }
-
   private reindex(e: Slot): void {
     const k = key(e.vpn, e.shift);
     const list = this.index.get(k);
@@ -414,10 +409,6 @@ export class TlbHierarchy {
     this.l2 = mk(config.l2, 'l2', 3);
   }
 
-  get levels(): readonly Tlb[] {
-    return [this.l1i, this.l1d, this.l2];
-  }
-
   /**
    * Looks up the L1 TLB for `kind` (instruction: L1 I, else L1 D), then the L2; an L2 hit refills
    * the L1. Cycles: L1 hit = l1 latency; L2 hit and miss = l1 + l2 latency (a miss then walks).
@@ -496,9 +487,9 @@ export function tlbiIpa(xt: bigint): bigint {
   return (xt & ((1n << 36n) - 1n)) << 12n;
 }
 
-/** Does entry `e` cover `va` (bits 55:0)? */
-function covers(e: TlbEntry, va: bigint): boolean {
-  return e.vpn === Math.floor(vpn4k(va) / 2 ** (e.shift - PAGE4K_SHIFT));
+/** Does entry `e` cover the 4 KiB page `p4` (VA[55:12])? */
+function covers(e: TlbEntry, p4: number): boolean {
+  return e.vpn === Math.floor(p4 / 2 ** (e.shift - PAGE4K_SHIFT));
 }
 
 /**
@@ -526,13 +517,13 @@ export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (e: Tlb
       return el10;
     case 'VAE1':
     case 'VALE1': {
-      const va = tlbiVa(xt), asid = tlbiAsid(xt, ctx.asid16);
-      return (e) => el10(e) && (e.asid === undefined || e.asid === asid) && covers(e, va);
+      const p4 = vpn4k(tlbiVa(xt)), asid = tlbiAsid(xt, ctx.asid16);
+      return (e) => el10(e) && (e.asid === undefined || e.asid === asid) && covers(e, p4);
     }
     case 'VAAE1':
     case 'VAALE1': {
-      const va = tlbiVa(xt);
-      return (e) => el10(e) && covers(e, va);
+      const p4 = vpn4k(tlbiVa(xt));
+      return (e) => el10(e) && covers(e, p4);
     }
     case 'ASIDE1': {
       const asid = tlbiAsid(xt, ctx.asid16);
@@ -554,13 +545,14 @@ export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (e: Tlb
       return (e) => e.regime === 'el2';
     case 'VAE2':
     case 'VALE2': {
-      const va = tlbiVa(xt);
-      return (e) => e.regime === 'el2' && covers(e, va);
+      const p4 = vpn4k(tlbiVa(xt));
+      return (e) => e.regime === 'el2' && covers(e, p4);
     }
   }
 }
 
-function baseOp(op: string): TlbiOp {
+/** A TLBI operation's name without its IS (Inner Shareable) suffix; throws on an unknown one. */
+export function baseOp(op: string): TlbiOp {
   const u = op.toUpperCase();
   const b = u.endsWith('IS') ? u.slice(0, -2) : u;
   if (!(TLBI_OPS as readonly string[]).includes(b)) throw new Error(`TLBI ${op}: not a known operation`);

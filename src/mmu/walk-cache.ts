@@ -8,7 +8,7 @@
 //     so a hit skips that fetch's whole stage 2 walk.
 // Both are fully associative with LRU replacement (a Map's insertion order is its
 // recency order). The TLBIs that may remove them: `walkCacheScope`.
-import { tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlb.js';
+import { baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlb.js';
 
 /** A cached table descriptor: the next table's address, and the table attributes accumulated down to it. */
 export interface CachedTable {
@@ -33,6 +33,8 @@ export interface WalkTag {
   readonly asid: number;
   readonly half: number;
   readonly granuleBits: number;
+  /** A nested TLB entry: a last-level (IPA -> PA) result, which IPAS2LE1 removes; walk cache entries are intermediate. */
+  readonly leaf?: true;
 }
 
 interface Entry extends CachedTable {
@@ -153,7 +155,7 @@ export class NestedTlb extends LruCache<NestedEntry> {
 
   insert(vmid: number, ipa: number, pa: number): void {
     const page = Math.floor(ipa / 4096);
-    const tag: WalkTag = { stage: 2, regime: 'el10', vmid, asid: 0, half: 0, granuleBits: 12 };
+    const tag: WalkTag = { stage: 2, regime: 'el10', vmid, asid: 0, half: 0, granuleBits: 12, leaf: true };
     this.put(`${vmid}/${page}`, { tag, base: BigInt(page * 4096), size: PAGE, pa: pa - (ipa % 4096), stamp: 0 });
   }
 }
@@ -168,7 +170,7 @@ const covers = (base: bigint, size: bigint, a: bigint) => a >= base && a < base 
  * over-invalidation). Returns undefined when the operation leaves walk caches alone.
  */
 export function walkCacheScope(op: string, xt: bigint, ctx: TlbiContext): ((tag: WalkTag, base: bigint, size: bigint) => boolean) | undefined {
-  const b = op.toUpperCase().replace(/IS$/, '');
+  const b = baseOp(op);
   const s1el10 = (t: WalkTag) => t.stage === 1 && t.regime === 'el10' && t.vmid === ctx.vmid;
   switch (b) {
     case 'VMALLE1':
@@ -186,7 +188,7 @@ export function walkCacheScope(op: string, xt: bigint, ctx: TlbiContext): ((tag:
     case 'IPAS2LE1': {
       const ipa = tlbiIpa(xt);
       const last = b === 'IPAS2LE1';
-      return (t, base, size) => t.stage === 2 && t.vmid === ctx.vmid && covers(base, size, ipa) && (!last || size === PAGE);
+      return (t, base, size) => t.stage === 2 && t.vmid === ctx.vmid && covers(base, size, ipa) && (!last || t.leaf === true);
     }
     case 'VMALLS12E1':
       return (t) => t.regime === 'el10' && t.vmid === ctx.vmid;
