@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, writeSync, openSync, closeSync } from 'nod
 import { basename } from 'node:path';
 import { readElf, ElfError } from './elf/read.js';
 import { runUser } from './user/process.js';
-import { loadTiming, applyOverrides, timingPresets } from './spec/timing.js';
+import { loadTiming, applyOverrides, timingPresets, TimingError } from './spec/timing.js';
 import { SpecErrors } from './spec/source.js';
 import { disassembleElf } from './asm/listing.js';
 import { assemble, AsmSourceError } from './asm/assembler.js';
@@ -191,7 +191,7 @@ export async function main(args: string[]): Promise<number> {
       say(e.message);
       return e instanceof UsageError || e instanceof RunError ? 2 : 1;
     }
-    if (e instanceof Error && /^(--set|unknown timing preset)/.test(e.message)) { say(e.message); return 2; }
+    if (e instanceof TimingError) { say(e.message); return 2; }
     // a bug in el2sim itself: say so plainly; the stack only on request
     if (process.env.EL2SIM_DEBUG) throw e;
     say(`internal error: ${(e as Error).message ?? e} (a bug in el2sim; EL2SIM_DEBUG=1 shows the stack)`);

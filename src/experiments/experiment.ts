@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SpecErrors, SpecSource, child, entries, items, scalar, type Node } from '../spec/source.js';
 import { validateAgainst } from '../spec/validate.js';
-import { applyOverride, applyOverrides, loadTiming, type Timing } from '../spec/timing.js';
+import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
 import { CHART_NAMES, type ChartName } from '../report/charts.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
 
@@ -101,16 +101,15 @@ function resolveTiming(src: SpecSource, value: string | undefined, path: string)
 }
 
 /** Why `path=value` is not a valid timing override, or undefined. */
-function overrideProblem(base: Timing, path: string, value: Scalar): string | undefined {
+function overrideProblem(base: Timing, path: string, value: Scalar): OverrideError | undefined {
   try {
     applyOverride(structuredClone(base), `${path}=${String(value)}`);
     return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^--set [^:]*: /, '');
+    if (e instanceof OverrideError) return e;
+    throw e;
   }
 }
-
-const isUnknownPath = (problem: string) => problem.startsWith('no setting');
 
 /** The checks a schema cannot make: what the names refer to. */
 class Checker {
@@ -187,10 +186,10 @@ class Checker {
     values.forEach((value, i) => {
       const problem = overrideProblem(this.timing!, key, value);
       if (!problem) return;
-      if (isUnknownPath(problem)) {
+      if (problem.unknownPath) {
         if (i === 0) this.src.report(keyNode, `${where}: unknown timing path '${key}' (a timing path such as tlb.l2.entries${where === 'sweep' ? ', or args.NAME for a workload argument' : ''}; README.md lists them)`);
       } else {
-        this.src.report(valueNodes?.[i] ?? valueNode, `${where}: ${key}: ${problem}`);
+        this.src.report(valueNodes?.[i] ?? valueNode, `${where}: ${key}: ${problem.problem}`);
       }
     });
   }
@@ -211,7 +210,8 @@ function checkTimingCombinations(src: SpecSource, sweepNode: Node | undefined, e
     try {
       applyOverrides(structuredClone(base), overrideList(exp.set, combo));
     } catch (e) {
-      src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `${combo.length ? 'sweep' : 'set'}: ${(e as Error).message}`);
+      if (!(e instanceof OverrideError)) throw e;
+      src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `${combo.length ? 'sweep' : 'set'}: ${e.message}`);
       return;
     }
   }

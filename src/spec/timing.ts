@@ -22,6 +22,16 @@ export interface Timing {
   exception: { entry: number; eret: number };
 }
 
+/** A timing preset that does not exist or whose geometry is inconsistent. */
+export class TimingError extends Error {}
+
+/** A `--set path=value` that does not apply: `problem` says why; `unknownPath` when there is no such setting. */
+export class OverrideError extends TimingError {
+  constructor(readonly assignment: string, readonly problem: string, readonly unknownPath = false) {
+    super(`--set ${assignment}: ${problem}`);
+  }
+}
+
 export function timingPresets(): string[] {
   return readdirSync(join(SPEC_DIR, 'timing')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
 }
@@ -29,12 +39,12 @@ export function timingPresets(): string[] {
 /** A preset by name (spec/timing/NAME.yaml) or a path to a timing file. */
 export function loadTiming(nameOrPath = 'cortex-a57'): Timing {
   const path = existsSync(nameOrPath) ? nameOrPath : join(SPEC_DIR, 'timing', `${nameOrPath}.yaml`);
-  if (!existsSync(path)) throw new Error(`unknown timing preset '${nameOrPath}' (presets: ${timingPresets().join(', ')})`);
+  if (!existsSync(path)) throw new TimingError(`unknown timing preset '${nameOrPath}' (presets: ${timingPresets().join(', ')})`);
   const src = new SpecSource(path);
   if (src.errors.length || !validateAgainst(src, 'timing.schema.json')) throw new SpecErrors(src.errors);
   const t = src.doc.toJS() as Timing;
   const bad = geometryProblems(t);
-  if (bad.length) throw new Error(`${path}: ${bad.join('; ')}`);
+  if (bad.length) throw new TimingError(`${path}: ${bad.join('; ')}`);
   return t;
 }
 
@@ -57,7 +67,7 @@ function geometryProblems(t: Timing): string[] {
 export function applyOverrides(t: Timing, assignments: readonly string[]): Timing {
   for (const a of assignments) applyOverride(t, a);
   const bad = [...validateValue(t, 'timing.schema.json'), ...geometryProblems(t)];
-  if (bad.length) throw new Error(`--set ${assignments.join(' ')}: ${bad.join('; ')}`);
+  if (bad.length) throw new OverrideError(assignments.join(' '), bad.join('; '));
   return t;
 }
 
@@ -67,24 +77,24 @@ export function applyOverrides(t: Timing, assignments: readonly string[]): Timin
  */
 export function applyOverride(t: Timing, assignment: string): void {
   const eq = assignment.indexOf('=');
-  if (eq < 0) throw new Error(`--set ${assignment}: expected path=value`);
+  if (eq < 0) throw new OverrideError(assignment, 'expected path=value');
   const path = assignment.slice(0, eq).trim().split('.');
   const raw = assignment.slice(eq + 1).trim();
   let obj = t as unknown as Record<string, unknown>;
   for (const key of path.slice(0, -1)) {
     const next = obj[key];
-    if (typeof next !== 'object' || next === null) throw new Error(`--set ${assignment}: no setting '${path.join('.')}'`);
+    if (typeof next !== 'object' || next === null) throw new OverrideError(assignment, `no setting '${path.join('.')}'`, true);
     obj = next as Record<string, unknown>;
   }
   const last = path.at(-1)!;
   const old = obj[last];
-  if (old === undefined || typeof old === 'object') throw new Error(`--set ${assignment}: no setting '${path.join('.')}'`);
+  if (old === undefined || typeof old === 'object') throw new OverrideError(assignment, `no setting '${path.join('.')}'`, true);
   if (typeof old === 'number') {
     const v = Number(raw);
-    if (raw === '' || !Number.isFinite(v)) throw new Error(`--set ${assignment}: '${raw}' is not a number`);
+    if (raw === '' || !Number.isFinite(v)) throw new OverrideError(assignment, `'${raw}' is not a number`);
     obj[last] = v;
   } else if (typeof old === 'boolean') {
-    if (raw !== 'true' && raw !== 'false') throw new Error(`--set ${assignment}: '${raw}' is not true or false`);
+    if (raw !== 'true' && raw !== 'false') throw new OverrideError(assignment, `'${raw}' is not true or false`);
     obj[last] = raw === 'true';
   } else {
     obj[last] = raw;
