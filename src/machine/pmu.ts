@@ -97,6 +97,7 @@ export class Pmu {
 
   /** Serves a hooked PMU register; undefined if the name is not the PMU's. */
   read(hook: string): bigint | undefined {
+    if (!hook.startsWith('PM')) return undefined; // the machine asks the PMU first about every hooked register
     const el = this.source.el();
     switch (hook) {
       case 'PMCR_EL0': {
@@ -114,11 +115,12 @@ export class Pmu {
     }
     const m = /^PMEV(CNTR|TYPER)(\d)_EL0$/.exec(hook);
     if (!m) return undefined;
-    const n = Number(m[2]);
+    const n = this.accessible(Number(m[2]), el);
     return m[1] === 'CNTR' ? this.counter(n) : BigInt(this.type[n] >>> 0);
   }
 
   write(hook: string, v: bigint): boolean {
+    if (!hook.startsWith('PM')) return false;
     const el = this.source.el();
     const bits = u32(v) & this.visible(el);
     switch (hook) {
@@ -138,7 +140,7 @@ export class Pmu {
     }
     const m = /^PMEV(CNTR|TYPER)(\d)_EL0$/.exec(hook);
     if (!m) return false;
-    const n = Number(m[2]);
+    const n = this.accessible(Number(m[2]), el);
     return m[1] === 'CNTR' ? this.setCounter(n, v) : this.writeType(n, u32(v));
   }
 
@@ -156,13 +158,16 @@ export class Pmu {
   }
 
   /**
-   * The counter PMSELR_EL0.SEL selects for PMXEVTYPER/PMXEVCNTR. SEL beyond the
-   * counters, or (at EL0/EL1) reserved for EL2 by HPMN, is CONSTRAINED
-   * UNPREDICTABLE; this machine makes it UNDEFINED, as for the direct registers.
+   * Event counter n, for an access at `el`: one beyond the counters, or (at EL0/EL1) reserved
+   * for EL2 by HPMN, is CONSTRAINED UNPREDICTABLE; this machine makes it UNDEFINED.
    */
+  private accessible(n: number, el: number): number {
+    if (n >= PMU_COUNTERS || (el < 2 && n >= this.hpmn())) this.undefinedSel();
+    return n;
+  }
+  /** The counter PMSELR_EL0.SEL selects for PMXEVTYPER/PMXEVCNTR. */
   private selected(el: number): number {
-    if (this.sel >= PMU_COUNTERS || (el < 2 && this.sel >= this.hpmn())) this.undefinedSel();
-    return this.sel;
+    return this.accessible(this.sel, el);
   }
   /** PMXEVCNTR_EL0 with SEL = 31 (the cycle counter) is CONSTRAINED UNPREDICTABLE: UNDEFINED here. */
   private undefinedSel(): never {
