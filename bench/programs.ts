@@ -1,20 +1,19 @@
-// Benchmark programs: guest/user sources with their iteration count set.
+// Benchmark programs: guest sources with their `.equ` parameters set, assembled by el2sim.
 import { readFileSync } from 'node:fs';
 import { assemble } from '../src/asm/assembler.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
-/** guest/user/NAME.S with `.equ ITERS, n` rewritten, assembled by el2sim. */
-export function buildWithIters(name: string, iters: number): Uint8Array {
-  const src = readFileSync(`${ROOT}guest/user/${name}.S`, 'utf8').replace(/\.equ\s+ITERS,\s*\d+/, `.equ    ITERS, ${iters}`);
-  return assemble(src, `${name}.S`).elf;
+/** The source at `path` (from the repository root) with each `.equ NAME, n` of `equs` rewritten. */
+function build(path: string, equs: Record<string, number>, textBase?: bigint): Uint8Array {
+  let src = readFileSync(ROOT + path, 'utf8');
+  for (const [name, value] of Object.entries(equs)) src = src.replace(new RegExp(`\\.equ\\s+${name},\\s*\\d+`), `.equ ${name}, ${value}`);
+  return assemble(src, path, textBase === undefined ? {} : { textBase }).elf;
 }
 
-/** guest/bare/tlbloop.S with its `.equ` parameters set (MMU, PAGES, ITERS), assembled by el2sim for `boot`. */
-export function buildTlbLoop(p: { mmu: boolean; pages: number; iters: number }): Uint8Array {
-  const src = readFileSync(`${ROOT}guest/bare/tlbloop.S`, 'utf8')
-    .replace(/\.equ\s+MMU,\s*\d+/, `.equ MMU, ${p.mmu ? 1 : 0}`)
-    .replace(/\.equ\s+PAGES,\s*\d+/, `.equ PAGES, ${p.pages}`)
-    .replace(/\.equ\s+ITERS,\s*\d+/, `.equ ITERS, ${p.iters}`);
-  return assemble(src, 'tlbloop.S', { textBase: 0x40080000n }).elf;
-}
+/** guest/user/NAME.S with ITERS set, for `exec`. */
+export const buildWithIters = (name: string, iters: number) => build(`guest/user/${name}.S`, { ITERS: iters });
+
+/** guest/bare/tlbloop.S with MMU, PAGES and ITERS set, for `boot`. */
+export const buildTlbLoop = (p: { mmu: boolean; pages: number; iters: number }) =>
+  build('guest/bare/tlbloop.S', { MMU: p.mmu ? 1 : 0, PAGES: p.pages, ITERS: p.iters }, 0x40080000n);

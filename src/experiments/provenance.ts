@@ -3,8 +3,9 @@
 // resolved configuration — so a result in a paper can be traced and re-run.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { filesUnder } from '../gen/stamp.js';
 import { SPEC_DIR } from '../spec/validate.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import type { Experiment } from './experiment.js';
@@ -18,13 +19,6 @@ const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).
 function git(...args: string[]): string | undefined {
   const r = spawnSync('git', args, { cwd: REPO_DIR, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
 }
 
 /** One hash of every file under spec/ (names and contents), and one per file. */

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readElf } from '../../src/elf/read.js';
 import { runKernel } from '../../src/machine/run-workload.js';
+import { KERNEL_PATH } from '../../src/experiments/workloads.js';
 import { CMDLINE_ADDR, cmdlineBlock, kernelCmdline } from '../../src/machine/cmdline.js';
 import type { RunResult } from '../../src/machine/machine.js';
 import { loadTiming } from '../../src/spec/timing.js';
 import { MEM_MIB, QEMU_SYSTEM, qemuSystemArgs, type SystemRun } from '../oracle/qemu-system.js';
 
-export const KERNEL_PATH = new URL('../../guest/build/kernel.elf', import.meta.url).pathname;
+export { KERNEL_PATH };
 /** Short enough that the multi-process workloads are preempted now and then on el2sim. */
 export const TEST_QUANTUM_US = 100;
 
