@@ -9,13 +9,8 @@ _start:
     mrs x1, currentel
     bl putkv
     bl newline
-    mov x0, #0x3c5               // EL1h, DAIF masked
-    msr spsr_el2, x0
     adr x0, el1_main
-    msr elr_el2, x0
-    mov x21, #0
-    mov x22, #0
-    eret
+    b to_el1
 
 el1_main:
     adr x0, s_el1
@@ -25,10 +20,8 @@ el1_main:
     mrs x1, spsel
     bl putkv
     bl newline
-    msr spsr_el1, xzr            // EL0t, DAIF clear
     adr x0, el0_main
-    msr elr_el1, x0
-    eret
+    b to_el0
 
 el0_main:
     adr x19, 1f                  // a system call that returns to EL0

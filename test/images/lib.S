@@ -24,7 +24,9 @@
 // vectors can print the same line with report.
 //
 // poweroff: PSCI SYSTEM_OFF through SMC at EL2 and HVC at EL1 (QEMU's
-// conduits without EL3 firmware); it does not return.
+// conduits without EL3 firmware); it does not return. to_el1, to_el0: drop
+// to a lower EL at the address in x0. gic_init: the GICv3 on, for the PPIs
+// in w2.
 
     .equ UART, 0x09000000        // PL011 data register (UARTDR)
     .equ UARTFR, 0x18            // flag register; bit 5 TXFF: transmit FIFO full
@@ -35,6 +37,17 @@
     .equ SCTLR_EL1_VAL, 0x30d00818 // RES1 bits, SA0, SA
     .equ HCR_RW, 0x80000000
     .equ PSCI_SYSTEM_OFF, 0x84000008
+    .equ GICD, 0x08000000
+    .equ GICD_RWP, 31            // GICD_CTLR: register write pending
+    .equ GICD_CTLR_VAL, 0x12     // ARE (RAO with one Security state), EnableGrp1
+    .equ GICR_RD, 0x080a0000     // this CPU's redistributor, RD_base frame
+    .equ GICR_WAKER, 0x14
+    .equ GICR_SGI, 0x080b0000    // its SGI_base frame
+    .equ GICR_IGROUPR0, 0x80
+    .equ GICR_ISENABLER0, 0x100
+    .equ GICR_IPRIORITYR6, 0x418 // INTIDs 24-27
+    .equ GICR_IPRIORITYR7, 0x41c // INTIDs 28-31
+    .equ PRIO_0X80, 0x80808080
 
     .text
 // w0: one byte to the UART. Clobbers x1, x2.
@@ -131,6 +144,55 @@ poweroff:
     bl newline
 3:  wfi
     b 3b
+
+// to_el1 (at EL2): ERET to EL1h at x0, DAIF masked, with x21 = x22 = 0 (see
+// the vectors). to_el0 (at EL1): ERET to EL0t at x0, DAIF clear.
+to_el1:
+    msr elr_el2, x0
+    mov x0, #0x3c5
+    msr spsr_el2, x0
+    mov x21, #0
+    mov x22, #0
+    eret
+to_el0:
+    msr elr_el1, x0
+    msr spsr_el1, xzr
+    eret
+
+// gic_init (at EL2): the redistributor awake, the PPIs whose bits w2 sets in
+// Group 1, enabled, at priority 0x80; the distributor's Group 1 on; the system
+// register interface for EL2 and EL1, every priority unmasked, Group 1
+// enabled. Clobbers x0, x1.
+gic_init:
+    mov x1, #GICR_RD
+    ldr w0, [x1, #GICR_WAKER]
+    and w0, w0, #0xfffffffd      // clear ProcessorSleep
+    str w0, [x1, #GICR_WAKER]
+1:  ldr w0, [x1, #GICR_WAKER]
+    tbnz w0, #2, 1b              // ChildrenAsleep
+    mov x1, #GICR_SGI
+    str w2, [x1, #GICR_IGROUPR0]
+    str w2, [x1, #GICR_ISENABLER0]
+    ldr w0, =PRIO_0X80
+    str w0, [x1, #GICR_IPRIORITYR6]
+    str w0, [x1, #GICR_IPRIORITYR7]
+    mov x1, #GICD
+    mov w0, #GICD_CTLR_VAL
+    str w0, [x1]
+2:  ldr w0, [x1]
+    tbnz w0, #GICD_RWP, 2b
+    mov x0, #0xf                 // SRE, DFB, DIB, Enable (EL1 may use ICC_SRE_EL1)
+    msr icc_sre_el2, x0
+    isb
+    mov x0, #1
+    msr icc_sre_el1, x0
+    isb
+    mov x0, #0xff
+    msr icc_pmr_el1, x0
+    mov x0, #1
+    msr icc_igrpen1_el1, x0
+    isb
+    ret
 
 // After an exception entry: x0 = vector offset, x0/x30 pushed. save_regs
 // pushes x1-x18; the EL-specific part reads ESR, ELR, SPSR, FAR into

@@ -22,21 +22,6 @@ _start:
 
     .equ MDCR_TPM, 1 << 6
 
-// At EL2: ERET to EL1h at x0, DAIF masked.
-to_el1:
-    msr elr_el2, x0
-    mov x0, #0x3c5
-    msr spsr_el2, x0
-    mov x21, #0
-    mov x22, #0
-    eret
-
-// At EL1: ERET to EL0t at x0.
-to_el0:
-    msr elr_el1, x0
-    msr spsr_el1, xzr
-    eret
-
 el1_main:
     adr x0, s_pmcr_el1
     mrs x1, pmcr_el0

@@ -40,13 +40,8 @@ _start:
     adr x0, s_migrate
     ldr x1, =0x84000006
     bl call
-    mov x0, #0x3c5               // EL1h, DAIF masked
-    msr spsr_el2, x0
     adr x0, el1_main
-    msr elr_el2, x0
-    mov x21, #0
-    mov x22, #0
-    eret
+    b to_el1
 
 el1_main:
     adr x0, s_el1_version

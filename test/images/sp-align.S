@@ -5,13 +5,8 @@
     .global _start
 _start:
     bl init
-    mov x0, #0x3c5               // EL1h, DAIF masked
-    msr spsr_el2, x0
     adr x0, el1_main
-    msr elr_el2, x0
-    mov x21, #0
-    mov x22, #0
-    eret
+    b to_el1
 
 el1_main:
     adr x0, s_el1                // on SP_EL0, so the handler has a good SP_EL1
@@ -25,10 +20,8 @@ el1_main:
 1:  ldr x2, [sp]
 2:  mov sp, x0
     msr spsel, #1
-    msr spsr_el1, xzr            // EL0t
     adr x0, el0_part
-    msr elr_el1, x0
-    eret
+    b to_el0
 
 el0_part:
     adr x0, s_el0

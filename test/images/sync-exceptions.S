@@ -11,13 +11,8 @@
     .global _start
 _start:
     bl init
-    mov x0, #0x3c5               // EL1h, DAIF masked
-    msr spsr_el2, x0
     adr x0, el1_main
-    msr elr_el2, x0
-    mov x21, #0
-    mov x22, #0
-    eret
+    b to_el1
 
     .equ NOTHING, 0x09100000     // no device or memory here on virt
     .equ BEYOND_PA, 1 << 44      // past the Cortex-A57's 44-bit physical addresses
@@ -82,10 +77,8 @@ el1_main:
     adr x20, 2f
     blr x19
 2:
-    msr spsr_el1, xzr            // EL0t
     adr x0, el0_part
-    msr elr_el1, x0
-    eret
+    b to_el0
 
 el0_part:
     adr x0, s_el0_load

@@ -17,18 +17,7 @@
 //   `elN: vec=<offset> intid=<INTID>[ elr=+<ELR - x19>] spsr=<SPSR without NZCV> daif=<DAIF> rpr=<ICC_RPR_EL1 before the EOI>`
 // (ELR only when x19 is not 0). Other exceptions go to lib.S's handlers,
 // which print their line and go on at x20.
-    .equ GICD, 0x08000000
-    .equ GICD_RWP, 31            // GICD_CTLR: register write pending
-    .equ GICD_CTLR_VAL, 0x12     // ARE (RAO with one Security state), EnableGrp1
-    .equ GICR_RD, 0x080a0000     // this CPU's redistributor, RD_base frame
-    .equ GICR_WAKER, 0x14
-    .equ GICR_SGI, 0x080b0000    // its SGI_base frame
-    .equ GICR_IGROUPR0, 0x80
-    .equ GICR_ISENABLER0, 0x100
-    .equ GICR_IPRIORITYR6, 0x418 // INTIDs 24-27
-    .equ GICR_IPRIORITYR7, 0x41c // INTIDs 28-31
     .equ TIMER_PPIS, 0x44000000  // INTIDs 26 (CNTHP) and 30 (CNTP)
-    .equ PRIO_0X80, 0x80808080
     .equ PPI_CNTHP, 26
     .equ HCR_RW_IMO, 0x80000010
     .equ CNTHCTL_EL1PC, 3        // EL1PCTEN, EL1PCEN: EL1 may use the physical counter and timer
@@ -53,6 +42,7 @@ _start:
     adr x20, unexpected
     mov x21, #0
     mov x22, #0
+    mov w2, #TIMER_PPIS
     bl gic_init
 
     adr x0, s_test_a
@@ -147,41 +137,6 @@ unexpected:
     mov x21, #0x3c9              // EL2h, DAIF masked
     hvc #0
 
-// At EL2: the redistributor awake, PPIs 26 and 30 in Group 1, enabled, at
-// priority 0x80; the distributor's Group 1 on; the system register
-// interface for EL2 and EL1, every priority unmasked, Group 1 enabled.
-// Clobbers x0, x1.
-gic_init:
-    mov x1, #GICR_RD
-    ldr w0, [x1, #GICR_WAKER]
-    and w0, w0, #0xfffffffd      // clear ProcessorSleep
-    str w0, [x1, #GICR_WAKER]
-1:  ldr w0, [x1, #GICR_WAKER]
-    tbnz w0, #2, 1b              // ChildrenAsleep
-    mov x1, #GICR_SGI
-    mov w0, #TIMER_PPIS
-    str w0, [x1, #GICR_IGROUPR0]
-    str w0, [x1, #GICR_ISENABLER0]
-    ldr w0, =PRIO_0X80
-    str w0, [x1, #GICR_IPRIORITYR6]
-    str w0, [x1, #GICR_IPRIORITYR7]
-    mov x1, #GICD
-    mov w0, #GICD_CTLR_VAL
-    str w0, [x1]
-2:  ldr w0, [x1]
-    tbnz w0, #GICD_RWP, 2b
-    mov x0, #0xf                 // SRE, DFB, DIB, Enable (EL1 may use ICC_SRE_EL1)
-    msr icc_sre_el2, x0
-    isb
-    mov x0, #1
-    msr icc_sre_el1, x0
-    isb
-    mov x0, #0xff
-    msr icc_pmr_el1, x0
-    mov x0, #1
-    msr icc_igrpen1_el1, x0
-    isb
-    ret
 
 // With IRQs masked: WFI until ISR_EL1.I, then prints ISR_EL1 and the
 // pending INTID. Clobbers x0-x10.

@@ -15,17 +15,8 @@
 //      powers off.
 // The guest's IRQ handler prints
 //   `el1: vec=<offset> elr=+<ELR - x19> spsr=<SPSR> hppir1=<HPPIR1> intid=<IAR1> rpr=<RPR> rpr after eoi=<RPR>`.
-    .equ GICD, 0x08000000
-    .equ GICD_CTLR_VAL, 0x12     // ARE (RAO with one Security state), EnableGrp1
-    .equ GICR_RD, 0x080a0000     // this CPU's redistributor, RD_base frame
-    .equ GICR_WAKER, 0x14
-    .equ GICR_SGI, 0x080b0000    // its SGI_base frame
-    .equ GICR_IGROUPR0, 0x80
-    .equ GICR_ISENABLER0, 0x100
     .equ GICR_ISACTIVER0, 0x300
-    .equ GICR_IPRIORITYR6, 0x418 // INTIDs 24-27
     .equ MAINT_BIT, 0x2000000    // INTID 25, the maintenance interrupt
-    .equ PRIO_0X80, 0x80808080
     .equ HCR_RW_IMO_FMO, 0x80000018
     .equ EL1H_IRQ_ON, 0x305      // EL1h, D and A masked, I and F clear
     .equ LR_42, 0x50a000000000002a // State pending, Group 1, priority 0xa0, vINTID 42
@@ -49,6 +40,7 @@ _start:
     adr x20, unexpected
     mov x21, #0
     mov x22, #0
+    mov w2, #MAINT_BIT
     bl gic_init
     adr x0, s_vtr
     mrs x1, ich_vtr_el2
@@ -109,38 +101,6 @@ unexpected:
     mov x21, #0x3c9              // EL2h, DAIF masked
     hvc #0
 
-// At EL2: the redistributor awake, the maintenance interrupt (PPI 25) in
-// Group 1, enabled, at priority 0x80; the distributor's Group 1 on; the
-// system register interface for EL2 and EL1, every priority unmasked,
-// Group 1 enabled. Clobbers x0, x1.
-gic_init:
-    mov x1, #GICR_RD
-    ldr w0, [x1, #GICR_WAKER]
-    and w0, w0, #0xfffffffd      // clear ProcessorSleep
-    str w0, [x1, #GICR_WAKER]
-1:  ldr w0, [x1, #GICR_WAKER]
-    tbnz w0, #2, 1b              // ChildrenAsleep
-    mov x1, #GICR_SGI
-    mov w0, #MAINT_BIT
-    str w0, [x1, #GICR_IGROUPR0]
-    str w0, [x1, #GICR_ISENABLER0]
-    ldr w0, =PRIO_0X80
-    str w0, [x1, #GICR_IPRIORITYR6]
-    mov x1, #GICD
-    mov w0, #GICD_CTLR_VAL
-    str w0, [x1]
-    mov x0, #0xf                 // SRE, DFB, DIB, Enable (EL1 may use ICC_SRE_EL1)
-    msr icc_sre_el2, x0
-    isb
-    mov x0, #1
-    msr icc_sre_el1, x0
-    isb
-    mov x0, #0xff
-    msr icc_pmr_el1, x0
-    mov x0, #1
-    msr icc_igrpen1_el1, x0
-    isb
-    ret
 
 // The guest's virtual IRQ: x0 = vector offset, x0/x30 pushed.
 el1_irq:
