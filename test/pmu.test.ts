@@ -3,7 +3,6 @@
 // PMU access rules of spec/sysregs/pmu.yaml through the generated table with
 // the model behind its hooks (PMUSERENR_EL0, MDCR_EL2.TPM/TPMCR, HPMN).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ArchException } from '../src/core/exception.js';
 import type { SysCtx } from '../src/core/sysctx.js';
 import { generateSysregs } from '../src/gen/sysregs.js';
 import { Pmu, PMU_EVENTS, type PmuEventSource } from '../src/machine/pmu.js';
@@ -11,6 +10,7 @@ import { sysTrapIss } from '../src/spec/encoding.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { thrown } from './helpers/thrown.js';
 
 // Run without `npm run gen` too: write the generated module when it is missing or stale.
 const GENERATED = fileURLToPath(new URL('../src/generated/sysregs.ts', import.meta.url));
@@ -51,15 +51,6 @@ function count(n: number, event: number, typeBits = 0): void {
   wr(`PMEVTYPER${n}_EL0`, typeBits | event);
   wr('PMCNTENSET_EL0', 1 << n);
   wr('PMCR_EL0', 1);
-}
-function thrown(fn: () => unknown): ArchException {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchException) return e;
-    throw e;
-  }
-  throw new Error('no exception');
 }
 
 beforeEach(() => {

@@ -11,6 +11,7 @@ import type { SysCtx } from '../src/core/sysctx.js';
 import { generateSysregs } from '../src/gen/sysregs.js';
 import { compileCondition, ExprError, parseExpr } from '../src/spec/expr.js';
 import { listSysregs, loadSysregs, sysregFiles } from '../src/spec/sysregs.js';
+import { thrown } from './helpers/thrown.js';
 
 // Run without `npm run gen` too: write the generated module when it is missing or stale.
 const GENERATED = fileURLToPath(new URL('../src/generated/sysregs.ts', import.meta.url));
@@ -51,16 +52,6 @@ const reg = (name: string) => {
   return d;
 };
 
-/** The exception `fn` throws. */
-function thrown(fn: () => unknown): ArchException {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ArchException) return e;
-    throw e;
-  }
-  throw new Error('no exception');
-}
 
 let c: Ctx;
 beforeEach(() => {
