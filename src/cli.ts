@@ -16,6 +16,9 @@ import { kernelOutcome } from './machine/run-workload.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
 import { runExperiment, RunError } from './experiments/run.js';
+import { KERNEL_PATH, MODES, VMM_CHOICES, VMM_PATH, loadVmm, qemuScript, runVm, vmmOptionsProblem, vmmOptions, type VmMode, type VmmOptions } from './machine/vm.js';
+import { vmStatsText } from './machine/vm-stats.js';
+import type { RunStats } from './machine/stats.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -37,6 +40,12 @@ function readInput(path: string): Uint8Array {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** The guest's RAM from --mem: whole MiB (the kernel's mem= is in MiB), 16M to 3G. */
+function guestMem(text: string): number {
+  const n = parseSize(text);
+  if (!n || n % (1 << 20) || n < 16 << 20 || n > 0xc000_0000) throw new UsageError(`--mem: '${text}' is not a whole number of MiB from 16M to 3G (e.g. 256M)`);
+  return n;
+}
 const statsFormat = () => new Option('--stats-format <format>', 'format of the --stats file: json, or text (gem5 stats.txt style)').choices(['json', 'text']).default('json');
 
 function writeStats(file: string, format: string, stats: object): void {
@@ -127,6 +136,86 @@ export async function main(args: string[]): Promise<number> {
         say(`the guest kernel did not end cleanly: ${kernelOutcome(tail).line}`);
         status = GUEST_FAILED;
       }
+    });
+
+  const vm = program.command('vm').description('a virtual machine: the guest kernel with a workload, natively or under the vmm at EL2 (after bhyve\'s tools)');
+  vm
+    .command('run')
+    .description('run the guest kernel (guest/build/kernel.elf) with one workload, natively or under the vmm (vmm/build/vmm.elf)')
+    .addOption(new Option('--mode <mode>', 'memory virtualization mode').choices([...MODES]).default('native'))
+    .requiredOption('--workload <name>', 'the workload to run (README.md, section The guest)')
+    .option('--args <string>', 'the workload\'s arguments, e.g. "--mib 16 --iters 100000"')
+    .option('--quantum <us>', 'preemption quantum in microseconds (default 1000)')
+    .option('--mem <size>', 'the guest\'s RAM, e.g. 256M (the machine gets what the vmm needs on top)', '256M')
+    .addOption(new Option('--granule <g>', 'stage 2 translation granule').choices([...VMM_CHOICES.granule]).default('4k'))
+    .addOption(new Option('--ipa-bits <n>', 'stage 2 input (IPA) size in bits').choices(VMM_CHOICES.ipaBits.map(String)).default('40'))
+    .addOption(new Option('--block <size>', 'stage 2 mapping size (default: the granule\'s page)').choices([...VMM_CHOICES.block]))
+    .addOption(new Option('--map <how>', 'map guest RAM on stage 2 faults (lazy) or at start (eager)').choices([...VMM_CHOICES.map]).default('lazy'))
+    .addOption(new Option('--switch <kind>', 'world switch: thin (save what the handler clobbers) or full (the whole EL1 context, list registers and timer)').choices([...VMM_CHOICES.switch]).default('thin'))
+    .option('--vmm-print-stats', 'the vmm prints its counters to the UART at power-off (stats=print)')
+    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
+    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
+    .addOption(statsFormat())
+    .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
+    .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
+    .option('--kernel <file>', 'guest kernel image', KERNEL_PATH)
+    .option('--vmm <file>', 'vmm image', VMM_PATH)
+    .option('--print-qemu', 'print the equivalent qemu-system-aarch64 command (a shell script) instead of running')
+    .action((o: {
+      mode: VmMode; workload: string; args?: string; quantum?: string; mem: string; granule: VmmOptions['granule']; ipaBits: string; block?: VmmOptions['block'];
+      map: VmmOptions['map']; switch: VmmOptions['switch']; vmmPrintStats?: boolean; maxInsns?: number; stats?: string; statsFormat: string; trace?: string;
+      timing: string; set: string[]; kernel: string; vmm: string; printQemu?: boolean;
+    }) => {
+      const timing = loadTiming(o.timing);
+      applyOverrides(timing, o.set);
+      const memBytes = guestMem(o.mem);
+      if (o.quantum !== undefined && !/^\d+$/.test(o.quantum)) throw new UsageError(`--quantum: '${o.quantum}' is not a number of microseconds`);
+      const opts = vmmOptions({ granule: o.granule, ipaBits: Number(o.ipaBits) as 40 | 44, block: o.block, map: o.map, switch: o.switch });
+      const problem = vmmOptionsProblem(opts);
+      if (problem) throw new UsageError(`--block: ${problem}`);
+      const kernelBytes = readInput(o.kernel);
+      const run = {
+        mode: o.mode, kernel: readElf(kernelBytes, o.kernel), kernelBytes, workload: o.workload, args: o.args,
+        quantumUs: o.quantum === undefined ? undefined : Number(o.quantum), memBytes, vmm: opts, vmmPrintStats: o.vmmPrintStats, timing, maxInsns: o.maxInsns,
+      };
+      if (o.printQemu) { process.stdout.write(qemuScript(run, { vmm: o.vmm, kernel: o.kernel })); return; }
+      const vmmImage = o.mode === 'native' ? undefined : loadVmm(o.vmm);
+      const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
+      let tail = '';
+      let r;
+      try {
+        r = runVm({
+          ...run,
+          output: (bytes) => { writeSync(1, bytes); tail = (tail + Buffer.from(bytes).toString('latin1')).slice(-4096); },
+          trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
+        }, vmmImage);
+      } finally {
+        if (traceFd !== undefined) closeSync(traceFd);
+      }
+      if (r.message) say(r.message);
+      if (o.stats) writeStats(o.stats, o.statsFormat, { timing: timing.name, mode: o.mode, ...(o.mode === 'native' ? {} : { vmmOptions: opts }), stop: r.reason, ...r.stats });
+      status = BOOT_EXIT[r.reason];
+      const outcome = kernelOutcome(tail);
+      if (r.reason === 'poweroff' && !outcome.ok) {
+        say(`the guest did not end cleanly: ${outcome.line}`);
+        status = GUEST_FAILED;
+      }
+    });
+  vm
+    .command('stats')
+    .description('print a stats file (written by vm run --stats) as bhyvectl --get-stats would: exits by reason, the vmm\'s counters, cycles, TLBs and walks')
+    .argument('<file>', 'stats JSON file')
+    .action((file: string) => {
+      let stats: RunStats;
+      try {
+        stats = JSON.parse(Buffer.from(readInput(file)).toString('utf8')) as RunStats;
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`${file}: not a JSON stats file (${(e as Error).message})`);
+      }
+      if (typeof stats?.cycles !== 'number' || !stats.tlb || !stats.cyclesBy) throw new UsageError(`${file}: not a stats file of el2sim vm run or boot (no cycles, cyclesBy or tlb)`);
+      process.stdout.write(vmStatsText(stats));
     });
 
   program

@@ -70,17 +70,20 @@ describe('experiment loader errors', () => {
 
   it('a mode that is not implemented yet', () => {
     expect(errors(base('modes: [native, stage2, shadow-lazy]\n'))).toEqual([
-      `FILE:4:17: mode 'stage2' is not implemented yet (only native)`,
-      `FILE:4:25: mode 'shadow-lazy' is not implemented yet (only native)`,
+      `FILE:4:25: mode 'shadow-lazy' is not implemented yet (only native, stage2)`,
     ]);
     expect(errors(base('modes: [nested]\n'))[0]).toMatch(/^FILE:4:9: modes\.0: must be equal to one of the allowed values: native, stage2, shadow-wp, shadow-lazy/);
   });
 
-  it('a hypervisor preset, the overhead chart and seeds set by hand', () => {
-    expect(errors(base('hypervisor: kvm-n1\n'))).toEqual(['FILE:4:13: hypervisor presets are not implemented yet (only mode native, which needs none)']);
+  it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {
+    expect(errors(base('hypervisor: kvm-n1\n'))).toEqual([`FILE:4:13: hypervisor cost presets do not exist: the vmm's cost is the code it runs (set its options with vmm.* keys in set or sweep)`]);
     expect(errors(base('charts: [cycles, overhead, pie]\n'))).toEqual([
-      `FILE:4:18: chart 'overhead' compares modes against native and is not implemented yet (only native runs)`,
-      `FILE:4:28: unknown chart 'pie' (charts: cycles, breakdown, mpki, walks, sweep)`,
+      `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, mpki, walks, sweep)`,
+    ]);
+    expect(errors(base('sweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
+      `FILE:8:15: set: vmm.switch: "fat" is not one of thin, full`,
+      `FILE:5:19: sweep: vmm.block: "3m" is not one of 4k, 16k, 64k, 2m, 32m, 512m, 1g`,
+      `FILE:6:3: sweep: unknown vmm option 'vmm.colour' (vmm.granule, vmm.ipaBits, vmm.block, vmm.map, vmm.switch)`,
     ]);
     expect(errors(base('sweep:\n  tlb.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: tlb\.seed: the seed comes from repeat/);
     expect(errors(base('sweep:\n  args.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: args\.seed: the seed comes from repeat/);

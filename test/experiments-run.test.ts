@@ -94,9 +94,9 @@ describe('el2sim run', () => {
 
   it('the command line: an unimplemented mode fails with file:line:col and status 1', () => {
     const file = join(root, 'stage2.yaml');
-    writeFileSync(file, 'name: s\nworkloads: [{ name: hello }]\nmodes: [native, stage2]\n');
+    writeFileSync(file, 'name: s\nworkloads: [{ name: hello }]\nmodes: [native, shadow-wp]\n');
     const r = spawnSync('node', ['bin/el2sim.js', 'run', file], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.stderr).toBe(`el2sim: ${file}:3:17: mode 'stage2' is not implemented yet (only native)\n`);
+    expect(r.stderr).toBe(`el2sim: ${file}:3:17: mode 'shadow-wp' is not implemented yet (only native, stage2)\n`);
     expect(r.status).toBe(1);
     const jobs = spawnSync('node', ['bin/el2sim.js', 'run', SMOKE, '--jobs', '0'], { encoding: 'utf8', timeout: 60_000 });
     expect(jobs.stderr).toBe(`el2sim: --jobs: '0' is not a positive integer\n`);

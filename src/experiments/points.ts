@@ -1,9 +1,13 @@
 // Expansion of an experiment into points: workloads x modes x the sweep's
 // cartesian product x seeds, in that order (the order of results.csv). A sweep
 // of args.NAME applies only to the workloads that take --NAME, so no point is
-// a copy of another.
-import { ARG_PREFIX, cartesian, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
+// a copy of another. Likewise vmm.* keys apply to hypervisor modes only.
+// Every hypervisor point has a native twin (same workload, arguments, timing
+// and seed) that its overhead is measured against; the native points are
+// run even when the experiment's modes do not name native.
+import { ARG_PREFIX, VMM_PREFIX, cartesian, isTimingKey, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
 import { takesArg, workloads } from './workloads.js';
+import { vmmOptions, type VmmOptions } from '../machine/vm.js';
 
 /** Everything that decides a point's run: equal configs give bit-identical results. */
 export interface Point {
@@ -23,19 +27,33 @@ export interface Point {
   memMiB: number;
   quantumUs?: number;
   maxInsns: number;
+  /** Hypervisor modes: the vmm's options, defaults included. */
+  vmm?: VmmOptions;
+  /** Hypervisor modes: the id of the native twin. */
+  twin?: string;
 }
+
+/** The modes an experiment runs: its own, with native first when a hypervisor mode needs twins. */
+export const modesRun = (exp: Experiment): Mode[] => (exp.modes.includes('native') ? exp.modes : ['native', ...exp.modes]);
 
 export function expand(exp: Experiment): Point[] {
   const points: Point[] = [];
   for (const entry of exp.workloads) {
     const wl = workloads().get(entry.name)!;
-    const keys = exp.sweep.filter(([k]) => !k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length)));
+    const forWorkload = exp.sweep.filter(([k]) => !k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length)));
     const defaults = Object.fromEntries((wl.args ?? []).map((a) => [a.name, a.default]));
-    for (const mode of exp.modes) {
+    for (const mode of modesRun(exp)) {
+      const native = mode === 'native';
+      const keys = native ? forWorkload.filter(([k]) => !k.startsWith(VMM_PREFIX)) : forWorkload;
       for (const combo of cartesian(keys)) {
         for (let seed = 1; seed <= exp.repeat; seed++) {
           const argValues = combo.filter(([k]) => k.startsWith(ARG_PREFIX)).map(([k, v]) => [k.slice(ARG_PREFIX.length), v as number]);
-          const timingValues = combo.filter(([k]) => !k.startsWith(ARG_PREFIX));
+          const timingValues = combo.filter(([k]) => isTimingKey(k));
+          const vmmValues = [...exp.set, ...combo].filter(([k]) => k.startsWith(VMM_PREFIX)).map(([k, v]) => [k.slice(VMM_PREFIX.length), v]);
+          const hv = native ? {} : {
+            vmm: vmmOptions(Object.fromEntries(vmmValues) as Partial<VmmOptions>),
+            twin: pointId(entry.label, 'native', combo.filter(([k]) => !k.startsWith(VMM_PREFIX)), seed),
+          };
           points.push({
             id: pointId(entry.label, mode, combo, seed),
             label: entry.label,
@@ -45,10 +63,11 @@ export function expand(exp: Experiment): Point[] {
             sweep: Object.fromEntries(combo),
             args: { ...defaults, ...entry.args, ...Object.fromEntries(argValues), ...(takesArg(wl, 'seed') ? { seed } : {}) },
             timing: exp.timing,
-            set: overrideList(exp.set, timingValues, [['tlb.seed', seed]]),
+            set: overrideList(exp.set.filter(([k]) => isTimingKey(k)), timingValues, [['tlb.seed', seed]]),
             memMiB: exp.memMiB,
             quantumUs: exp.quantumUs,
             maxInsns: exp.maxInsns,
+            ...hv,
           });
         }
       }

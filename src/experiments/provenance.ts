@@ -10,7 +10,7 @@ import { SPEC_DIR } from '../spec/validate.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import type { Experiment } from './experiment.js';
 import type { Point } from './points.js';
-import { KERNEL_PATH } from './workloads.js';
+import { KERNEL_PATH, VMM_PATH } from '../machine/vm.js';
 
 const REPO_DIR = new URL('../../', import.meta.url).pathname;
 
@@ -45,6 +45,7 @@ export function writeProvenance(file: string, exp: Experiment, points: Point[], 
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     kernel: { file: relative(REPO_DIR, KERNEL_PATH), sha256: sha256(readFileSync(KERNEL_PATH)) },
+    ...(points.some((p) => p.vmm) ? { vmm: { file: relative(REPO_DIR, VMM_PATH), sha256: sha256(readFileSync(VMM_PATH)) } } : {}),
     timing: { preset: exp.timing, file: relative(REPO_DIR, timingFile), sha256: sha256(readFileSync(timingFile)) },
     spec: specHashes(),
     seeds: Array.from({ length: exp.repeat }, (_, i) => i + 1),

@@ -13,13 +13,30 @@ function csvCell(v: Cell): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Columns: the point (id, workload, mode, seed, sweep.KEY, args.NAME, result, error), then every stats key any point has. */
+/**
+ * Each hypervisor point against its native twin: `overhead` = its cycles / the twin's, and a
+ * point whose result line differs from the twin's has failed (the guard of every comparison).
+ */
+export function compareTwins(results: PointResult[]): void {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  for (const r of results) {
+    if (r.point.twin === undefined) { if (!r.error) r.overhead = 1; continue; }
+    const twin = byId.get(r.point.twin);
+    if (!twin || twin.error) { r.error ??= `its native twin ${r.point.twin} failed`; continue; }
+    if (r.error) continue;
+    if (r.result !== twin.result) { r.error = `result '${r.result}' differs from the native twin's '${twin.result}' (${twin.id})`; continue; }
+    r.overhead = r.stats.cycles / twin.stats.cycles;
+  }
+}
+
+/** Columns: the point (id, workload, mode, seed, sweep.KEY, args.NAME, vmm.OPTION, result, error, overhead), then every stats key any point has. */
 export function resultsCsv(results: PointResult[]): string {
   const rows = results.map((r) => new Map<string, Cell>([
     ['id', r.id], ['workload', r.point.label], ['mode', r.point.mode], ['seed', r.point.seed],
     ...Object.entries(r.point.sweep).map(([k, v]): [string, Cell] => [`sweep.${k}`, v]),
     ...Object.entries(r.point.args).map(([k, v]): [string, Cell] => [`args.${k}`, v]),
-    ['stop', r.stop], ['result', r.result], ['error', r.error],
+    ...Object.entries(r.point.vmm ?? {}).map(([k, v]): [string, Cell] => [`vmm.${k}`, v]),
+    ['stop', r.stop], ['result', r.result], ['error', r.error], ['overhead', r.overhead],
     ...flattenStats(r.stats),
   ]));
   const columns = [...new Set(rows.flatMap((row) => [...row.keys()]))];
@@ -39,7 +56,7 @@ export function writeResults(dir: string, results: PointResult[]): void {
 export function problems(results: PointResult[]): string[] {
   const out = results.filter((r) => r.error).map((r) => `${r.id}: ${r.error}`);
   const byRun = new Map<string, PointResult[]>();
-  for (const r of results.filter((x) => x.result !== undefined)) {
+  for (const r of results.filter((x) => x.result !== undefined && x.point.twin === undefined)) {
     const key = `${r.point.workload} ${JSON.stringify(r.point.args)}`;
     byRun.set(key, [...(byRun.get(key) ?? []), r]);
   }

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { readElf, type ElfImage } from '../elf/read.js';
 import type { RunStats } from '../machine/stats.js';
-import { kernelOutcome, runWorkload } from '../machine/run-workload.js';
+import { kernelOutcome } from '../machine/run-workload.js';
+import { KERNEL_PATH, runVm } from '../machine/vm.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import { argString, type Point } from './points.js';
-import { KERNEL_PATH } from './workloads.js';
 
 export interface PointResult {
   id: string;
@@ -18,19 +18,26 @@ export interface PointResult {
   result?: string;
   /** Why the point failed, if it did. */
   error?: string;
+  /** Hypervisor modes: cycles / the native twin's cycles (set once the twin is known; 1 for native points). */
+  overhead?: number;
   uart: string;
   stats: RunStats;
 }
 
-let kernel: ElfImage | undefined;
+let kernel: { elf: ElfImage; bytes: Uint8Array } | undefined;
 
 export function runPoint(p: Point): PointResult {
-  kernel ??= readElf(readFileSync(KERNEL_PATH), KERNEL_PATH);
+  if (!kernel) {
+    const bytes = readFileSync(KERNEL_PATH);
+    kernel = { elf: readElf(bytes, KERNEL_PATH), bytes };
+  }
   const timing = applyOverrides(loadTiming(p.timing), p.set);
-  const r = runWorkload({
-    kernel, workload: p.workload, args: argString(p.args), timing,
-    memBytes: p.memMiB << 20, quantumUs: p.quantumUs, maxInsns: p.maxInsns,
+  const out: Buffer[] = [];
+  const run = runVm({
+    mode: p.mode, kernel: kernel.elf, kernelBytes: kernel.bytes, workload: p.workload, args: argString(p.args), timing, vmm: p.vmm,
+    memBytes: p.memMiB << 20, quantumUs: p.quantumUs, maxInsns: p.maxInsns, output: (b) => { out.push(Buffer.from(b)); },
   });
+  const r = { ...run, uart: Buffer.concat(out).toString('latin1') };
   const result = r.uart.split('\n').filter((l) => l.startsWith(`${p.workload}: `)).at(-1);
   const outcome = kernelOutcome(r.uart);
   const error = r.reason !== 'poweroff' ? `the machine stopped (${r.reason}): ${r.message ?? ''}`.trim()

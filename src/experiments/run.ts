@@ -7,11 +7,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../report/report.js';
 import { loadExperiment } from './experiment.js';
+import { VMM_PATH } from '../machine/vm.js';
 import { PointsWriter, POINTS_FILE, readPoints } from './points-file.js';
 import { expand } from './points.js';
 import { runPoints } from './pool.js';
 import { writeProvenance } from './provenance.js';
-import { problems, writeResults } from './results.js';
+import { compareTwins, problems, writeResults } from './results.js';
 import type { PointResult } from './run-point.js';
 
 export class RunError extends Error {}
@@ -38,6 +39,7 @@ export async function runExperiment(file: string, opts: RunOptions = {}): Promis
   const started = new Date();
   const exp = loadExperiment(file, { quick: opts.quick });
   const points = expand(exp);
+  if (points.some((p) => p.vmm) && !existsSync(VMM_PATH)) throw new RunError(`the experiment has hypervisor modes, but there is no vmm image at ${VMM_PATH} (make -C vmm builds it)`);
   if (opts.out && opts.resume) throw new RunError('--out and --resume name the run directory both; give one');
   const dir = opts.resume ?? opts.out ?? join('results', exp.name, runId(started));
   const pointsFile = join(dir, POINTS_FILE);
@@ -67,6 +69,7 @@ export async function runExperiment(file: string, opts: RunOptions = {}): Promis
   }
 
   const results = points.map((p) => done.get(p.id)!);
+  compareTwins(results);
   const found = problems(results);
   writeResults(dir, results);
   const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {

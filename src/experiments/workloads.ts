@@ -5,7 +5,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const GUEST_DIR = new URL('../../guest/', import.meta.url).pathname;
-export const KERNEL_PATH = join(GUEST_DIR, 'build', 'kernel.elf');
 
 export interface WorkloadArg { name: string; default: number; min: number; max: number; help: string }
 /** `args` undefined: the workload takes free words (hello echoes them), so any are accepted. */

@@ -28,6 +28,7 @@ import { Mmu } from '../mmu/mmu.js';
 import type { TlbEntry } from '../mmu/tlb.js';
 import { MachineAccessTiming } from './access-timing.js';
 import { machineStats, type CyclesBy, type RunStats } from './stats.js';
+import { CycleLedger, type CategoryTotals } from './ledger.js';
 import { Pmu, PMU_EVENTS as EV } from './pmu.js';
 
 /** The PMU's overflow interrupt: PPI 7 (INTID 23), as on QEMU's virt machine. */
@@ -98,6 +99,8 @@ export class Machine {
   private sameCount = 0;
   /** Instructions retired when the last exception was taken (to see a fault loop that executes nothing). */
   private lastExceptionAt = -1;
+  /** Cycles by category and EL, and the exits to EL2 with their cycles. */
+  private readonly ledger: CycleLedger;
 
   constructor(private readonly opts: MachineOptions) {
     const gic = (this.gic = new GicV3());
@@ -130,6 +133,7 @@ export class Machine {
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
     this.cpu.setEl(opts.el, 1);
     this.cpu.daif = 0xf;
+    this.ledger = new CycleLedger(() => this.categoryTotals());
     const timer = (this.timer = new GenericTimer(this.cpu, opts.timing.frequencyMHz * 1e6));
     timer.onChange = () => { this.cpu.nextEvent = 0; };
     this.cpu.onEvent = () => this.interrupts();
@@ -167,15 +171,24 @@ export class Machine {
   /** Everything counted so far. */
   stats(): RunStats {
     const c = this.cpu, m = this.mmu.mmu;
-    const by = {
-      memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
-      exception: this.exceptionCycles, idle: this.idleCycles,
-    };
-    const rest = by.memory + by.tlb + by.walkS1 + by.walkS2 + by.exception + by.idle;
+    const t = this.categoryTotals();
     return machineStats({
-      instructions: c.instructions, cycles: c.cycles, cyclesBy: { execute: c.cycles - rest, ...by },
+      instructions: c.instructions, cycles: c.cycles, cyclesBy: this.ledger.byCategory(t), ledger: this.ledger.view(c.el, t),
       mmu: m, caches: this.caches, memAccesses: this.memAccesses(), sysregWrites: this.sysregWrites, exceptions: this.exceptions,
     });
+  }
+
+  /**
+   * The running totals of every cycle category, `execute` being what the other categories do not
+   * explain. `total` is the cycles elapsed so far, counting the instructions of a block still
+   * running (an ERET books its EL in mid-block).
+   */
+  private categoryTotals(): CategoryTotals {
+    const m = this.mmu.mmu;
+    return {
+      total: this.cpu.elapsed, memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
+      exception: this.exceptionCycles, idle: this.idleCycles,
+    };
   }
 
   /** Counts an exception taken from `from`, by class (interrupts as IRQ / FIQ). */
@@ -290,6 +303,7 @@ export class Machine {
     this.pmu.elChanged(from, c.el);
     c.cycles += this.opts.timing.exception.eret;
     this.exceptionCycles += this.opts.timing.exception.eret;
+    if (c.el !== from) this.ledger.returned(from, c.el); // the ERET's own cost belongs to the EL that executed it
     this.event = true; // an exception return sets the event register
     c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
   }
@@ -362,6 +376,7 @@ export class Machine {
     const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
     this.countException(vector === Vector.Fiq ? 'FIQ' : 'IRQ', from);
+    if (c.el !== from) this.ledger.taken(from, c.el, vector === Vector.Fiq ? 'FIQ' : 'IRQ');
     c.pc = c.npc;
     c.cycles += this.opts.timing.exception.entry;
     this.exceptionCycles += this.opts.timing.exception.entry;
@@ -380,11 +395,18 @@ export class Machine {
     const from = c.el;
     const target = takeException(c, e);
     this.countException(EC_NAMES[e.ec] ?? `EC_0x${e.ec.toString(16)}`, from);
+    if (c.el !== from) this.ledger.taken(from, c.el, this.takenClass(target));
     c.cycles += entry;
     this.exceptionCycles += entry;
     c.pc = c.npc;
     this.checkProgress(target);
     return true;
+  }
+
+  /** The class of the exception just taken to `target`, from its syndrome (aborts as from a lower or the same EL). */
+  private takenClass(target: number): string {
+    const ec = Number((this.cpu.sys[target === 2 ? SLOT.ESR_EL2 : SLOT.ESR_EL1] >> 26n) & 0x3fn);
+    return EC_NAMES[ec] ?? `EC_0x${ec.toString(16)}`;
   }
 
   /** A translation, access flag or permission data abort taken to EL2 carries the instruction syndrome. */

@@ -5,6 +5,7 @@ import type { CacheHierarchy } from '../mem/cache.js';
 import type { Mmu } from '../mmu/mmu.js';
 import type { KindCounts, Tlb } from '../mmu/tlb.js';
 import type { WalkCache } from '../mmu/walk-cache.js';
+import type { LedgerView } from './ledger.js';
 
 export interface CyclesBy {
   execute: number;
@@ -23,6 +24,9 @@ export interface RunStats {
   instructions: number;
   cycles: number;
   cyclesBy: CyclesBy;
+  cyclesByEl: LedgerView['cyclesByEl'];
+  ledger: LedgerView['ledger'];
+  exits: LedgerView['exits'];
   tlb: { l1i: TlbLevelStats; l1d: TlbLevelStats; l2: TlbLevelStats };
   walks: {
     count: number;
@@ -39,6 +43,8 @@ export interface RunStats {
   tlbi: Record<string, number>;
   sysregWrites: Record<string, number>;
   exceptions: { taken: number; returns: number; byClass: Record<string, number> };
+  /** Under a hypervisor: the vmm's own counters (vmm_stat), read from its memory at the end. */
+  vmm?: Record<string, number>;
 }
 
 /** What the machine counted, as `machineStats` reads it. */
@@ -46,6 +52,7 @@ export interface StatsSources {
   instructions: number;
   cycles: number;
   cyclesBy: CyclesBy;
+  ledger: LedgerView;
   mmu: Mmu;
   caches: CacheHierarchy;
   memAccesses: number;
@@ -72,6 +79,9 @@ export function machineStats(s: StatsSources): RunStats {
     instructions: s.instructions,
     cycles: s.cycles,
     cyclesBy: { ...s.cyclesBy },
+    cyclesByEl: s.ledger.cyclesByEl,
+    ledger: s.ledger.ledger,
+    exits: s.ledger.exits,
     tlb: { l1i: tlbLevel(mmu.tlb.l1i), l1d: tlbLevel(mmu.tlb.l1d), l2: tlbLevel(mmu.tlb.l2) },
     walks: {
       count: w.count,
@@ -109,6 +119,12 @@ const DESCRIPTIONS: [RegExp, string][] = [
   [/^instructions$/, 'Instructions retired'],
   [/^cycles$/, 'Cycles simulated'],
   [/^cyclesBy\.(\w+)$/, 'Cycles in category $1'],
+  [/^cyclesByEl\.el(\d)$/, 'Cycles spent at EL$1'],
+  [/^ledger\.el(\d)\.(\w+)$/, 'Cycles in category $2 at EL$1'],
+  [/^exits\.total$/, 'Exceptions taken to EL2 from EL0/EL1'],
+  [/^exits\.beforeFirstEntry$/, 'Cycles at EL2 before the first return to EL0/EL1'],
+  [/^exits\.byReason\.(\w+)\.count$/, 'Exits to EL2 of class $1'],
+  [/^exits\.byReason\.(\w+)\.cycles$/, 'Cycles from taking exits of class $1 to the ERET back'],
   [/^tlb\.(\w+)\.(hits|misses)$/, 'TLB $1 $2'],
   [/^tlb\.(\w+)\.(hits|misses)ByKind\.(\w+)$/, 'TLB $1 $2 by $3 accesses'],
   [/^walks\.count$/, 'Translation table walks'],
@@ -128,6 +144,7 @@ const DESCRIPTIONS: [RegExp, string][] = [
   [/^exceptions\.taken$/, 'Exceptions taken'],
   [/^exceptions\.returns$/, 'Exception returns (ERET)'],
   [/^exceptions\.byClass\.(\w+)$/, 'Exceptions of class $1 taken'],
+  [/^vmm\.(\w+)$/, 'The vmm\'s counter $1 (vmm_stat)'],
 ];
 
 function describe(key: string): string {

@@ -5,10 +5,10 @@
 import type { RunStats } from '../machine/stats.js';
 import type { PointResult } from '../experiments/run-point.js';
 
-export const CHART_NAMES = ['cycles', 'breakdown', 'mpki', 'walks', 'sweep'] as const;
+export const CHART_NAMES = ['cycles', 'overhead', 'breakdown', 'mpki', 'walks', 'sweep'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
-export interface Metric { label: string; value(s: RunStats): number }
+export interface Metric { label: string; value(s: RunStats, r: PointResult): number }
 
 export interface ChartSpec {
   /** PNG file name under charts/, without the extension. */
@@ -21,6 +21,10 @@ export interface ChartSpec {
   x?: string[];
   xTitle?: string;
   series: Metric[] | { metric: Metric };
+  /** The points the chart shows (default all). */
+  only?: (r: PointResult) => boolean;
+  /** A reference value marked across the plot (1.0 on an overhead chart). */
+  mark?: number;
 }
 
 export interface ChartData { labels: string[]; datasets: { label: string; data: (number | null)[] }[] }
@@ -42,6 +46,10 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
   const categories = Object.keys(results[0]?.stats.cyclesBy ?? {}) as (keyof RunStats['cyclesBy'])[];
   const all: Record<ChartName, ChartSpec[]> = {
     cycles: [{ file: 'cycles', title: 'Cycles per workload', type: 'bar', yTitle: 'cycles', x: ['workload'], series: { metric: cycles } }],
+    overhead: results.some((r) => r.point.twin !== undefined) ? [{
+      file: 'overhead', title: 'Overhead against native (cycles / native cycles)', type: 'bar', yTitle: 'cycles / native cycles', x: ['workload'], mark: 1,
+      series: { metric: { label: 'overhead', value: (_s, r) => r.overhead ?? NaN } }, only: (r) => r.point.twin !== undefined,
+    }] : [],
     breakdown: [{
       file: 'breakdown', title: 'Cycles by category', type: 'bar', stacked: true, yTitle: 'cycles',
       series: categories.filter((c) => results.some((r) => r.stats.cyclesBy[c])).map((c) => ({ label: c, value: (s: RunStats) => s.cyclesBy[c] })),
@@ -79,14 +87,15 @@ export function comboLabel(dims: Dims): string {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** The labels and datasets of a chart: results grouped by the x dimensions and the series, seeds averaged. */
-export function chartData(spec: ChartSpec, results: PointResult[]): ChartData {
+export function chartData(spec: ChartSpec, all: PointResult[]): ChartData {
+  const results = spec.only ? all.filter(spec.only) : all;
   const dims = dimensions(results);
   const xDims = spec.x ?? dims;
   const pick = (r: PointResult, names: string[]): Dims => coordinates(r).filter(([k]) => names.includes(k));
   // one dimension along x: its values alone (the axis title names it)
   const xLabel = (r: PointResult) => (xDims.length === 1 ? pick(r, xDims).map(([, v]) => v).join('') : comboLabel(pick(r, xDims)));
   const labels = [...new Set(results.map(xLabel))];
-  const groupBy = (rs: PointResult[], metric: Metric) => labels.map((l) => mean(rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats))));
+  const groupBy = (rs: PointResult[], metric: Metric) => labels.map((l) => mean(rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats, r))));
   if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => ({ label: m.label, data: groupBy(results, m) })) };
   const rest = dims.filter((d) => !xDims.includes(d));
   const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];

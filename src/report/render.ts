@@ -27,6 +27,23 @@ const whiteBackground: Plugin = {
   },
 };
 
+/** A dashed line across the plot at y = spec.mark. */
+const markLine = (y: number): Plugin => ({
+  id: 'markLine',
+  afterDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    const py = scales.y!.getPixelForValue(y);
+    ctx.save();
+    ctx.strokeStyle = '#222';
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(chartArea.left, py);
+    ctx.lineTo(chartArea.right, py);
+    ctx.stroke();
+    ctx.restore();
+  },
+});
+
 export function renderPng(spec: ChartSpec, data: ChartData): Buffer {
   const width = Math.max(900, 160 + data.labels.length * (spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60));
   const height = 600;
@@ -53,7 +70,7 @@ export function renderPng(spec: ChartSpec, data: ChartData): Buffer {
         y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.yTitle } },
       },
     },
-    plugins: [whiteBackground],
+    plugins: spec.mark === undefined ? [whiteBackground] : [whiteBackground, markLine(spec.mark)],
   };
   const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, config);
   try {

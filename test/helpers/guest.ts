@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readElf } from '../../src/elf/read.js';
 import { runKernel } from '../../src/machine/run-workload.js';
-import { KERNEL_PATH } from '../../src/experiments/workloads.js';
+import { KERNEL_PATH } from '../../src/machine/vm.js';
 import { CMDLINE_ADDR, cmdlineBlock, kernelCmdline } from '../../src/machine/cmdline.js';
 import type { RunResult } from '../../src/machine/machine.js';
 import { loadTiming } from '../../src/spec/timing.js';
