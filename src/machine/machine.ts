@@ -20,6 +20,7 @@ import { SLOT, F } from '../generated/sysregs.js';
 import { PhysicalSpace } from './bus-space.js';
 import { MmuSpace } from './mmu-space.js';
 import { instructionSyndrome } from './abort-syndrome.js';
+import { routeStage1Fault } from './fault-routing.js';
 import { addressTranslate } from './address-translate.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
@@ -389,7 +390,7 @@ export class Machine {
     // No EL3: an SMC the firmware model does not serve is UNDEFINED, except that from EL1
     // HCR_EL2.TSC traps it to EL2 (QEMU lets TSC trap the SMC its PSCI stands in for).
     if (e.ec === EC.SMC64) e = c.el === 1 && c.sys[SLOT.HCR_EL2] & F.HCR_EL2.TSC.mask ? new ArchException(EC.SMC64, e.iss, 2) : undefinedInstruction();
-    e = this.withInstructionSyndrome(e);
+    e = this.withInstructionSyndrome(routeStage1Fault(e, c.el, c.sys[SLOT.HCR_EL2], c.sys[SLOT.HACR_EL2]));
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
     const from = c.el;
