@@ -226,11 +226,12 @@ export async function main(args: string[]): Promise<number> {
     .option('--resume <dir>', 'complete an interrupted run: points already in <dir>/points.jsonl are not run again')
     .option('--jobs <n>', 'worker threads (default: the number of cores)')
     .option('--quick', 'apply the experiment\'s `quick` section: smaller arguments, shorter sweeps')
-    .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean }) => {
+    .option('--yes', 'run a sweep of more than 10,000 points')
+    .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean; yes?: boolean }) => {
       if (o.jobs !== undefined && !/^[1-9]\d*$/.test(o.jobs)) throw new UsageError(`--jobs: '${o.jobs}' is not a positive integer`);
       readInput(file); // a missing or unreadable experiment file is a usage error, not a crash
       const r = await runExperiment(file, {
-        out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, progress: true,
+        out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, yes: o.yes, progress: true,
         onStart: ({ dir, total, todo, jobs }) => {
           say(`${total} points${todo < total ? ` (${total - todo} done before)` : ''} in ${dir}, ${jobs} worker${jobs > 1 ? 's' : ''}`);
           process.once('SIGINT', () => {

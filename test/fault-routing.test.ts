@@ -44,7 +44,7 @@ describe('the routing image', () => {
 describe('routeStage1Fault', () => {
   const TS1F = F.HACR_EL2.TS1F.mask, VM = F.HCR_EL2.VM.mask, TGE = F.HCR_EL2.TGE.mask;
   const abort = (fsc: number, ec: number = EC.DABT_SAME, target = -1) => new ArchException(ec, fsc, target, 0x1234n);
-  const routed = (e: ArchException, el = 1, hcr = 0n, hacr = TS1F) => routeStage1Fault(e, el, hcr, hacr).targetEl === 2;
+  const routed = (e: ArchException, el = 1, hcr = 0n, hacr: bigint = TS1F) => routeStage1Fault(e, el, hcr, hacr).targetEl === 2;
 
   it.each([
     ['translation', 0x04], ['translation, level 3', 0x07], ['access flag', 0x09], ['permission', 0x0e],

@@ -2,7 +2,7 @@
 // the remaining configuration, seeds averaged), its charts as PNG, and the
 // checks across points.
 import { describe, expect, it } from 'vitest';
-import type { PointResult } from '../src/experiments/run-point.js';
+import type { GoodPoint as PointResult } from '../src/experiments/run-point.js';
 import { problems, resultsCsv } from '../src/experiments/results.js';
 import type { RunStats } from '../src/machine/stats.js';
 import { chartData, chartSpecs, dimensions } from '../src/report/charts.js';

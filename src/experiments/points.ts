@@ -36,6 +36,19 @@ export interface Point {
 /** The modes an experiment runs: its own, with native first when a hypervisor mode needs twins. */
 export const modesRun = (exp: Experiment): Mode[] => (exp.modes.includes('native') ? exp.modes : ['native', ...exp.modes]);
 
+/** How many points `expand` gives, without making them. */
+export function pointCount(exp: Experiment): number {
+  let n = 0;
+  for (const entry of exp.workloads) {
+    const wl = workloads().get(entry.name)!;
+    for (const mode of modesRun(exp)) {
+      const keys = exp.sweep.filter(([k]) => (!k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length))) && (mode !== 'native' || !k.startsWith(VMM_PREFIX)));
+      n += keys.reduce((p, [, vs]) => p * vs.length, 1) * exp.repeat;
+    }
+  }
+  return n;
+}
+
 export function expand(exp: Experiment): Point[] {
   const points: Point[] = [];
   for (const entry of exp.workloads) {

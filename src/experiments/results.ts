@@ -25,7 +25,7 @@ export function compareTwins(results: PointResult[]): void {
     if (!twin || twin.error) { r.error ??= `its native twin ${r.point.twin} failed`; continue; }
     if (r.error) continue;
     if (r.result !== twin.result) { r.error = `result '${r.result}' differs from the native twin's '${twin.result}' (${twin.id})`; continue; }
-    r.overhead = r.stats.cycles / twin.stats.cycles;
+    if (r.stats && twin.stats) r.overhead = r.stats.cycles / twin.stats.cycles;
   }
 }
 
@@ -37,7 +37,7 @@ export function resultsCsv(results: PointResult[]): string {
     ...Object.entries(r.point.args).map(([k, v]): [string, Cell] => [`args.${k}`, v]),
     ...Object.entries(r.point.vmm ?? {}).map(([k, v]): [string, Cell] => [`vmm.${k}`, v]),
     ['stop', r.stop], ['result', r.result], ['error', r.error], ['overhead', r.overhead],
-    ...flattenStats(r.stats),
+    ...flattenStats(r.stats ?? {}),
   ]));
   const columns = [...new Set(rows.flatMap((row) => [...row.keys()]))];
   return [columns, ...rows.map((row) => columns.map((c) => row.get(c)))].map((line) => line.map(csvCell).join(',')).join('\n') + '\n';
@@ -46,7 +46,7 @@ export function resultsCsv(results: PointResult[]): string {
 export function writeResults(dir: string, results: PointResult[]): void {
   writeFileSync(join(dir, 'results.csv'), resultsCsv(results));
   mkdirSync(join(dir, 'stats'), { recursive: true });
-  for (const r of results) writeFileSync(join(dir, 'stats', `${r.id}.json`), JSON.stringify(r.stats, null, 2) + '\n');
+  for (const r of results) if (r.stats) writeFileSync(join(dir, 'stats', `${r.id}.json`), JSON.stringify(r.stats, null, 2) + '\n');
 }
 
 /**

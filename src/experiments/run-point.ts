@@ -21,12 +21,28 @@ export interface PointResult {
   /** Hypervisor modes: cycles / the native twin's cycles (set once the twin is known; 1 for native points). */
   overhead?: number;
   uart: string;
-  stats: RunStats;
+  /** Absent when the point could not be simulated at all. */
+  stats?: RunStats;
 }
+
+/** A point that ran to the end without failing, so it has statistics. */
+export type GoodPoint = PointResult & { stats: RunStats };
+export const isGood = (r: PointResult): r is GoodPoint => !r.error && r.stats !== undefined;
+
+/** A point that ended before it had statistics (a bad configuration, its worker died). */
+export const failedPoint = (p: Point, error: string): PointResult => ({ id: p.id, point: p, stop: 'error', error, uart: '' });
 
 let kernel: { elf: ElfImage; bytes: Uint8Array } | undefined;
 
 export function runPoint(p: Point): PointResult {
+  try {
+    return simulate(p);
+  } catch (e) {
+    return failedPoint(p, `the point could not be simulated: ${(e as Error).message}`);
+  }
+}
+
+function simulate(p: Point): PointResult {
   if (!kernel) {
     const bytes = readFileSync(KERNEL_PATH);
     kernel = { elf: readElf(bytes, KERNEL_PATH), bytes };

@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../report/report.js';
-import { loadExperiment } from './experiment.js';
+import { loadExperiment, type Experiment } from './experiment.js';
+import { lockRun } from './run-lock.js';
 import { VMM_PATH } from '../machine/vm.js';
-import { PointsWriter, POINTS_FILE, readPoints } from './points-file.js';
-import { expand } from './points.js';
+import { PointsFileError, PointsWriter, POINTS_FILE, readPoints } from './points-file.js';
+import { expand, pointCount, type Point } from './points.js';
 import { runPoints } from './pool.js';
 import { writeProvenance } from './provenance.js';
 import { compareTwins, problems, writeResults } from './results.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   resume?: string;
   jobs?: number;
   quick?: boolean;
+  /** Run a sweep of more than POINTS_WITHOUT_YES points. */
+  yes?: boolean;
   /** Show the progress bar (on stderr). */
   progress?: boolean;
   /** Told where the run goes and how much of it is left, before any point runs. */
@@ -35,46 +38,82 @@ export interface RunOutcome { dir: string; results: PointResult[]; problems: str
 /** UTC, sortable, a safe directory name: 20250102-030405. */
 const runId = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
+/** Above this many points a run needs `yes` (--yes): a sweep that large is more likely a slip than a plan. */
+export const POINTS_WITHOUT_YES = 10_000;
+
 export async function runExperiment(file: string, opts: RunOptions = {}): Promise<RunOutcome> {
   const started = new Date();
   const exp = loadExperiment(file, { quick: opts.quick });
+  const count = pointCount(exp);
+  if (count > POINTS_WITHOUT_YES && !opts.yes) throw new RunError(`${file} expands into ${count.toLocaleString('en-US')} points (more than ${POINTS_WITHOUT_YES.toLocaleString('en-US')}); --yes runs it anyway`);
   const points = expand(exp);
   if (points.some((p) => p.vmm) && !existsSync(VMM_PATH)) throw new RunError(`the experiment has hypervisor modes, but there is no vmm image at ${VMM_PATH} (make -C vmm builds it)`);
   if (opts.out && opts.resume) throw new RunError('--out and --resume name the run directory both; give one');
-  const dir = opts.resume ?? opts.out ?? join('results', exp.name, runId(started));
+  const dir = opts.resume ?? opts.out ?? newRunDir(join('results', exp.name), runId(started));
   const pointsFile = join(dir, POINTS_FILE);
   if (opts.resume && !existsSync(pointsFile)) throw new RunError(`--resume ${dir}: no ${POINTS_FILE} there`);
   if (!opts.resume && existsSync(pointsFile)) throw new RunError(`${dir} already holds a run (${POINTS_FILE}); --resume ${dir} completes it`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'experiment.yaml'), exp.text);
-
-  const done = readPoints(pointsFile);
-  const byId = new Map(points.map((p) => [p.id, p]));
-  for (const [id, r] of done) {
-    const p = byId.get(id);
-    if (!p) throw new RunError(`${pointsFile}: point ${id} is not a point of ${file}${exp.quick ? ' with --quick' : ''}; resume with the experiment and options the run started with`);
-    if (JSON.stringify(r.point) !== JSON.stringify(p)) throw new RunError(`${pointsFile}: point ${id} was run with a different configuration than ${file} gives now`);
-  }
-  const todo = points.filter((p) => !done.has(p.id));
-  const jobs = opts.jobs ?? availableParallelism();
-  opts.onStart?.({ dir, total: points.length, todo: todo.length, jobs });
-  const writer = new PointsWriter(pointsFile);
+  const lock = lockRun(dir);
+  if ('heldBy' in lock) throw new RunError(`${dir} is being run by another el2sim (process ${lock.heldBy}); wait for it, or stop it first`);
   try {
-    await runPoints(todo, { jobs, progress: opts.progress ?? false, alreadyDone: done.size, total: points.length }, (r) => {
-      writer.append(r);
-      done.set(r.id, r);
-    });
+    // everything is checked before anything in the directory is written
+    let done: Map<string, PointResult>;
+    try {
+      done = readPoints(pointsFile);
+    } catch (e) {
+      if (e instanceof PointsFileError) throw new RunError(e.message);
+      throw e;
+    }
+    const byId = new Map(points.map((p) => [p.id, p]));
+    for (const [id, r] of done) {
+      const p = byId.get(id);
+      if (!p) throw new RunError(`${pointsFile}: point ${id} is not a point of ${file}${exp.quick ? ' with --quick' : ''}; resume with the experiment and options the run started with`);
+      if (JSON.stringify(r.point) !== JSON.stringify(p)) throw new RunError(`${pointsFile}: point ${id} was run with a different configuration than ${file} gives now`);
+    }
+    writeFileSync(join(dir, 'experiment.yaml'), exp.text);
+    const todo = points.filter((p) => !done.has(p.id));
+    const jobs = opts.jobs ?? availableParallelism();
+    opts.onStart?.({ dir, total: points.length, todo: todo.length, jobs });
+    const writer = new PointsWriter(pointsFile);
+    try {
+      await runPoints(todo, { jobs, progress: opts.progress ?? false, alreadyDone: done.size, total: points.length }, (r) => {
+        writer.append(r);
+        done.set(r.id, r);
+      });
+    } finally {
+      writer.close();
+    }
+    return finish(dir, exp, points, done, { started, jobs, ran: todo.length });
   } finally {
-    writer.close();
+    lock.release();
   }
+}
 
+/** A new directory under `parent` named `id`, or `id-2`, `id-3`… when a run started in the same second has it. */
+export function newRunDir(parent: string, id: string): string {
+  mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = join(parent, n === 1 ? id : `${id}-${n}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/** The CSV, stats, provenance, charts and report of a run from the points it holds. */
+function finish(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, run: { started: Date; jobs: number; ran: number }): RunOutcome {
+  const { started, jobs, ran } = run;
   const results = points.map((p) => done.get(p.id)!);
   compareTwins(results);
   const found = problems(results);
   writeResults(dir, results);
   const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {
-    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: todo.length, pointsResumed: points.length - todo.length,
+    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: points.length - ran,
   });
   const charts = writeReport(dir, { exp, results, problems: found, provenance: git });
-  return { dir, results, problems: found, ran: todo.length, resumed: points.length - todo.length, charts };
+  return { dir, results, problems: found, ran, resumed: points.length - ran, charts };
 }

@@ -3,7 +3,7 @@
 // what the datasets are (a list of metrics, or one metric split by the
 // configurations the x axis leaves). Seeds are averaged.
 import type { RunStats } from '../machine/stats.js';
-import type { PointResult } from '../experiments/run-point.js';
+import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 
 export const CHART_NAMES = ['cycles', 'overhead', 'breakdown', 'mpki', 'walks', 'sweep'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../experiments/experiment.js';
 import { argString } from '../experiments/points.js';
-import type { PointResult } from '../experiments/run-point.js';
+import { isGood, type PointResult } from '../experiments/run-point.js';
 import { METRICS, chartData, chartSpecs, type Metric } from './charts.js';
 import { renderPng } from './render.js';
 
@@ -32,7 +32,7 @@ export interface ReportInput { exp: Experiment; results: PointResult[]; problems
 
 /** Writes charts/*.png and report.md into `dir`; returns the chart files written. */
 export function writeReport(dir: string, { exp, results, problems, provenance }: ReportInput): string[] {
-  const ok = results.filter((r) => !r.error);
+  const ok = results.filter(isGood);
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
   for (const spec of charts) writeFileSync(join(dir, 'charts', `${spec.file}.png`), renderPng(spec, chartData(spec, ok)));
