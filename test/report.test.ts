@@ -3,10 +3,11 @@
 // checks across points.
 import { describe, expect, it } from 'vitest';
 import type { GoodPoint as PointResult } from '../src/experiments/run-point.js';
-import { problems, resultsCsv } from '../src/experiments/results.js';
+import { compareTwins, problems, resultsCsv } from '../src/experiments/results.js';
 import type { RunStats } from '../src/machine/stats.js';
 import { chartData, chartSpecs, dimensions } from '../src/report/charts.js';
-import { renderPng } from '../src/report/render.js';
+import { renderChart, renderPng } from '../src/report/render.js';
+import { crossings } from '../src/report/vm-charts.js';
 
 function point(label: string, sweep: Record<string, number | boolean>, seed: number, cycles: number, result = `${label}: checksum=1`): PointResult {
   const stats = {
@@ -89,5 +90,59 @@ describe('checks across points and the CSV', () => {
   it('quotes cells that need it', () => {
     const csv = resultsCsv([point('w', {}, 1, 5000, 'w: a, "b"')]).split('\n');
     expect(csv[1]).toContain(',"w: a, ""b""",');
+  });
+});
+
+describe('the comparison charts', () => {
+  // gups natively and under stage2 at two working sets, the stage 2 cost growing with it
+  const row = (n: number) => ({ execute: n, memory: 0, tlb: 0, walkS1: 0, walkS2: 0, exception: 0, idle: 0 });
+  function vmPoint(mode: 'native' | 'stage2', mib: number, cycles: number, exits: number): PointResult {
+    const el2 = exits * 100 + 50;
+    const stats = {
+      instructions: 1000, cycles, cyclesBy: row(cycles),
+      cyclesByEl: { el0: 0, el1: cycles - el2, el2 },
+      ledger: { el0: row(0), el1: row(cycles - el2), el2: row(el2) },
+      exits: { total: exits, beforeFirstEntry: 50, byReason: exits ? { DABT_LOWER: { count: exits, cycles: exits * 100 } } : {} },
+      tlb: { l1d: { misses: 0 }, l2: { misses: 0 } }, walks: { count: 0, fetches: 0 },
+    } as unknown as RunStats;
+    const sweep = { 'args.mib': mib };
+    const id = (m: string) => `gups_${m}_${mib}`;
+    return {
+      id: id(mode), stop: 'poweroff', result: `gups: mib=${mib}`, uart: '', stats,
+      point: { id: id(mode), label: 'gups', workload: 'gups', mode, seed: 1, sweep, args: { mib }, timing: 'cortex-a57', set: [], memMiB: 256, maxInsns: 1, ...(mode === 'native' ? {} : { twin: id('native') }) },
+    };
+  }
+  const vm = [vmPoint('native', 1, 10_000, 0), vmPoint('native', 4, 20_000, 0), vmPoint('stage2', 1, 12_000, 10), vmPoint('stage2', 4, 30_000, 40)];
+  compareTwins(vm);
+
+  it('overhead against the native twin, and a mismatching result fails the point', () => {
+    expect(vm.map((r) => r.overhead)).toEqual([1, 1, 1.2, 1.5]);
+    const bad = [vm[0]!, { ...vm[2]!, result: 'gups: other', overhead: undefined }];
+    compareTwins(bad);
+    expect(bad[1]!.error).toMatch(/^result 'gups: other' differs from the native twin's 'gups: mib=1' \(gups_native_1\)$/);
+  });
+
+  it('the breakdown stacks guest and vmm cycles normalised to native, adding up to the overhead', () => {
+    const [b] = chartSpecs(['breakdown'], vm);
+    const d = chartData(b!, vm);
+    expect(d.datasets.map((s) => s.label)).toEqual(['guest execute', 'vmm start-up', 'vmm: DABT_LOWER exits']);
+    const total = (i: number) => d.datasets.reduce((a, s) => a + (s.data[i] ?? 0), 0);
+    expect(d.labels.map((_, i) => Number(total(i).toFixed(6)))).toEqual([1, 1, 1.2, 1.5]);
+  });
+
+  it('overhead by workload and mode, exits per 1000 instructions and their cost, and overhead over the sweep', () => {
+    const specs = chartSpecs(['overhead', 'exits', 'crossover'], vm);
+    expect(specs.map((s) => s.file)).toEqual(['overhead', 'exits', 'exit-cost', 'crossover-args.mib']);
+    expect(chartData(specs[0]!, vm).datasets).toEqual([{ label: 'stage2, args.mib=1', data: [1.2] }, { label: 'stage2, args.mib=4', data: [1.5] }]);
+    expect(chartData(specs[1]!, vm).datasets).toEqual([{ label: 'DABT_LOWER', data: [10, 40] }]);
+    expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'DABT_LOWER', data: [100, 100] }]);
+    expect(chartData(specs[3]!, vm)).toEqual({ labels: ['1', '4'], datasets: [{ label: 'gups, stage2', data: [1.2, 1.5] }] });
+    for (const s of specs) expect(renderChart(s, chartData(s, vm), 'svg').toString('utf8')).toMatch(/^<\?xml|^<svg/);
+  });
+
+  it('finds where lines of two modes cross', () => {
+    expect(crossings(['1', '2', '4'], [{ label: 'stage2', data: [1.1, 1.3, 1.5] }, { label: 'shadow-wp', data: [2, 1.4, 1.2] }]))
+      .toEqual(['stage2 and shadow-wp cross at 2.5 (between 2 and 4)']);
+    expect(crossings(['1', '2'], [{ label: 'stage2', data: [1, 2] }, { label: 'stage2, vmm.block=2m', data: [2, 1] }])).toEqual([]);
   });
 });

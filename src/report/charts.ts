@@ -4,8 +4,9 @@
 // configurations the x axis leaves). Seeds are averaged.
 import type { RunStats } from '../machine/stats.js';
 import type { GoodPoint as PointResult } from '../experiments/run-point.js';
+import { hypervised, vmBreakdown, vmCharts } from './vm-charts.js';
 
-export const CHART_NAMES = ['cycles', 'overhead', 'breakdown', 'mpki', 'walks', 'sweep'] as const;
+export const CHART_NAMES = ['cycles', 'overhead', 'breakdown', 'exits', 'crossover', 'mpki', 'walks', 'sweep'] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
 
 export interface Metric { label: string; value(s: RunStats, r: PointResult): number }
@@ -16,6 +17,8 @@ export interface ChartSpec {
   title: string;
   type: 'bar' | 'line';
   stacked?: boolean;
+  /** Bars along the y axis, labels readable however many configurations there are. */
+  horizontal?: boolean;
   yTitle: string;
   /** The dimensions along the x axis: 'workload', 'mode', sweep keys; undefined: all of them. */
   x?: string[];
@@ -25,6 +28,8 @@ export interface ChartSpec {
   only?: (r: PointResult) => boolean;
   /** A reference value marked across the plot (1.0 on an overhead chart). */
   mark?: number;
+  /** Colour the datasets by the mode their label starts with (one colour per mode in every chart). */
+  byMode?: boolean;
 }
 
 export interface ChartData { labels: string[]; datasets: { label: string; data: (number | null)[] }[] }
@@ -46,11 +51,8 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
   const categories = Object.keys(results[0]?.stats.cyclesBy ?? {}) as (keyof RunStats['cyclesBy'])[];
   const all: Record<ChartName, ChartSpec[]> = {
     cycles: [{ file: 'cycles', title: 'Cycles per workload', type: 'bar', yTitle: 'cycles', x: ['workload'], series: { metric: cycles } }],
-    overhead: results.some((r) => r.point.twin !== undefined) ? [{
-      file: 'overhead', title: 'Overhead against native (cycles / native cycles)', type: 'bar', yTitle: 'cycles / native cycles', x: ['workload'], mark: 1,
-      series: { metric: { label: 'overhead', value: (_s, r) => r.overhead ?? NaN } }, only: (r) => r.point.twin !== undefined,
-    }] : [],
-    breakdown: [{
+    ...vmCharts(results, sweepKeys),
+    breakdown: hypervised(results) ? vmBreakdown(results) : [{
       file: 'breakdown', title: 'Cycles by category', type: 'bar', stacked: true, yTitle: 'cycles',
       series: categories.filter((c) => results.some((r) => r.stats.cyclesBy[c])).map((c) => ({ label: c, value: (s: RunStats) => s.cyclesBy[c] })),
     }],
@@ -84,6 +86,15 @@ export function comboLabel(dims: Dims): string {
   return dims.map(([k, v]) => (k === 'workload' || k === 'mode' ? v : `${k}=${v}`)).join(', ') || 'all';
 }
 
+/** A point's label along dimensions `dims`; along one dimension its value alone (the axis title names it). */
+function labelAlong(r: PointResult, dims: string[]): string {
+  const picked = coordinates(r).filter(([k]) => dims.includes(k));
+  return dims.length === 1 ? picked.map(([, v]) => v).join('') : comboLabel(picked);
+}
+
+/** The label chartData gives `r` on an axis of every configuration of `results`. */
+export const configLabel = (r: PointResult, results: PointResult[]) => labelAlong(r, dimensions(results));
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** The labels and datasets of a chart: results grouped by the x dimensions and the series, seeds averaged. */
@@ -92,12 +103,12 @@ export function chartData(spec: ChartSpec, all: PointResult[]): ChartData {
   const dims = dimensions(results);
   const xDims = spec.x ?? dims;
   const pick = (r: PointResult, names: string[]): Dims => coordinates(r).filter(([k]) => names.includes(k));
-  // one dimension along x: its values alone (the axis title names it)
-  const xLabel = (r: PointResult) => (xDims.length === 1 ? pick(r, xDims).map(([, v]) => v).join('') : comboLabel(pick(r, xDims)));
+  const xLabel = (r: PointResult) => labelAlong(r, xDims);
   const labels = [...new Set(results.map(xLabel))];
   const groupBy = (rs: PointResult[], metric: Metric) => labels.map((l) => mean(rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats, r))));
   if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => ({ label: m.label, data: groupBy(results, m) })) };
-  const rest = dims.filter((d) => !xDims.includes(d));
+  // a chart coloured by mode names the mode in every series, even when only one occurs
+  const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d))];
   const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];
   const metric = spec.series.metric;
   return { labels, datasets: seriesLabels.map((s) => ({ label: s, data: groupBy(results.filter((r) => comboLabel(pick(r, rest)) === s), metric) })) };

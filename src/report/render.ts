@@ -1,8 +1,9 @@
 // A chart drawn by Chart.js on a @napi-rs/canvas (Skia) canvas, as PNG bytes:
 // no browser, the same picture on every machine with the same fonts.
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas, SvgExportFlag } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import type { ChartData, ChartSpec } from './charts.js';
+import { modeOf, type ALL_MODES } from './vm-charts.js';
 
 Chart.register(...registerables);
 Chart.defaults.font.family = 'DejaVu Sans, Helvetica, Arial, sans-serif';
@@ -27,55 +28,99 @@ const whiteBackground: Plugin = {
   },
 };
 
-/** A dashed line across the plot at y = spec.mark. */
-const markLine = (y: number): Plugin => ({
+/** A dashed line across the plot at `value` of the value axis. */
+const markLine = (value: number, axis: 'x' | 'y'): Plugin => ({
   id: 'markLine',
   afterDatasetsDraw: (chart) => {
     const { ctx, chartArea, scales } = chart;
-    const py = scales.y!.getPixelForValue(y);
+    const p = scales[axis]!.getPixelForValue(value);
     ctx.save();
     ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.5;
     ctx.setLineDash([6, 4]);
     ctx.beginPath();
-    ctx.moveTo(chartArea.left, py);
-    ctx.lineTo(chartArea.right, py);
+    if (axis === 'y') { ctx.moveTo(chartArea.left, p); ctx.lineTo(chartArea.right, p); }
+    else { ctx.moveTo(p, chartArea.top); ctx.lineTo(p, chartArea.bottom); }
     ctx.stroke();
     ctx.restore();
   },
 });
 
-export function renderPng(spec: ChartSpec, data: ChartData): Buffer {
-  const width = Math.max(900, 160 + data.labels.length * (spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60));
-  const height = 600;
-  const canvas = createCanvas(width, height);
+/** One colour per mode in every chart: the mode's hue, lighter for each further configuration of it. */
+const MODE_SHADES: Record<(typeof ALL_MODES)[number], string[]> = {
+  native: ['#4e79a7', '#a0cbe8'],
+  stage2: ['#f28e2b', '#ffbe7d', '#b6992d', '#f1ce63'],
+  'shadow-wp': ['#59a14f', '#8cd17d', '#499894', '#86bcb6'],
+  'shadow-lazy': ['#e15759', '#ff9d9a', '#d37295', '#fabfd2'],
+};
+
+function colours(spec: ChartSpec, labels: string[]): string[] {
+  if (!spec.byMode) return labels.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const used: Record<string, number> = {};
+  return labels.map((l, i) => {
+    const mode = modeOf(l);
+    if (mode === undefined) return PALETTE[i % PALETTE.length]!;
+    const shades = MODE_SHADES[mode]!;
+    const n = (used[mode] = (used[mode] ?? -1) + 1);
+    return shades[n % shades.length]!;
+  });
+}
+
+/** A long label as lines of at most ~28 characters, broken at ', '. */
+function wrap(label: string): string | string[] {
+  if (label.length <= 28) return label;
+  const lines: string[] = [];
+  for (const part of label.split(', ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + part.length + 2 <= 28) lines[lines.length - 1] = `${last}, ${part}`;
+    else lines.push(part);
+  }
+  return lines;
+}
+
+/** PNG bytes, or SVG text with `format: 'svg'`. */
+export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 'svg' = 'png'): Buffer {
+  const n = data.labels.length;
+  const perLabel = spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60;
+  const lines = Math.max(1, ...data.labels.map((l) => { const w = wrap(l); return Array.isArray(w) ? w.length : 1; }));
+  const width = spec.horizontal ? 1100 : Math.max(900, 160 + n * Math.max(perLabel, lines > 1 ? 90 : 0));
+  const height = spec.horizontal ? Math.max(500, 200 + n * Math.max(perLabel, 16 * lines + 8)) : 600;
+  const svg = format === 'svg' ? createCanvas(width, height, SvgExportFlag.ConvertTextToPaths) : undefined;
+  const png = svg ? undefined : createCanvas(width, height);
+  const ctx = (svg ?? png)!.getContext('2d');
+  const colour = colours(spec, data.datasets.map((d) => d.label));
   const config: ChartConfiguration = {
     type: spec.type,
     data: {
-      labels: data.labels,
+      labels: data.labels.map(wrap),
       datasets: data.datasets.map((d, i) => {
-        const color = PALETTE[i % PALETTE.length];
-        return { label: d.label, data: d.data, backgroundColor: color, borderColor: color, ...(spec.type === 'line' ? { borderWidth: 2, pointRadius: 4, fill: false } : {}) };
+        const c = colour[i]!;
+        return { label: d.label, data: d.data, backgroundColor: c, borderColor: c, ...(spec.type === 'line' ? { borderWidth: 2, pointRadius: 4, fill: false } : {}) };
       }),
     },
     options: {
       responsive: false,
       animation: false,
       devicePixelRatio: 1,
+      indexAxis: spec.horizontal ? 'y' : 'x',
+      font: { size: 14 },
       plugins: {
-        title: { display: true, text: spec.title, font: { size: 18 } },
-        legend: { position: 'bottom' },
+        title: { display: true, text: spec.title, font: { size: 20 } },
+        legend: { position: 'bottom', labels: { font: { size: 14 } } },
       },
       scales: {
-        x: { stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle ?? '' } },
-        y: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.yTitle } },
+        [spec.horizontal ? 'y' : 'x']: { stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle ?? '', font: { size: 15 } }, ticks: { font: { size: 13 } } },
+        [spec.horizontal ? 'x' : 'y']: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.yTitle, font: { size: 15 } }, ticks: { font: { size: 13 } } },
       },
-    },
-    plugins: spec.mark === undefined ? [whiteBackground] : [whiteBackground, markLine(spec.mark)],
+    } as ChartConfiguration['options'],
+    plugins: spec.mark === undefined ? [whiteBackground] : [whiteBackground, markLine(spec.mark, spec.horizontal ? 'x' : 'y')],
   };
-  const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, config);
+  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, config);
   try {
-    return canvas.toBuffer('image/png');
+    return svg ? svg.getContent() : png!.toBuffer('image/png');
   } finally {
     chart.destroy();
   }
 }
+
+export const renderPng = (spec: ChartSpec, data: ChartData): Buffer => renderChart(spec, data, 'png');

@@ -4,9 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../experiments/experiment.js';
 import { argString } from '../experiments/points.js';
-import { isGood, type PointResult } from '../experiments/run-point.js';
-import { METRICS, chartData, chartSpecs, type Metric } from './charts.js';
-import { renderPng } from './render.js';
+import { isGood, type GoodPoint, type PointResult } from '../experiments/run-point.js';
+import { METRICS, chartData, chartSpecs, configLabel, type Metric } from './charts.js';
+import { renderChart } from './render.js';
+import { crossings, hypervised } from './vm-charts.js';
 
 /** The table's columns: one row per configuration, seeds averaged. */
 const COLUMNS: Metric[] = [
@@ -35,7 +36,15 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
   const ok = results.filter(isGood);
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
-  for (const spec of charts) writeFileSync(join(dir, 'charts', `${spec.file}.png`), renderPng(spec, chartData(spec, ok)));
+  const drawn = charts.map((spec) => ({ spec, data: chartData(spec, ok) }));
+  for (const { spec, data } of drawn) {
+    writeFileSync(join(dir, 'charts', `${spec.file}.png`), renderChart(spec, data, 'png'));
+    writeFileSync(join(dir, 'charts', `${spec.file}.svg`), renderChart(spec, data, 'svg'));
+  }
+  const crossed = drawn.filter(({ spec }) => spec.file.startsWith('crossover-')).flatMap(({ spec, data }) => {
+    const found = crossings(data.labels, data.datasets);
+    return found.length ? [`- ${spec.title}: ${found.join('; ')}`] : [`- ${spec.title}: no crossing in the range swept`];
+  });
 
   const summary = chartData({ file: '', title: '', type: 'bar', yTitle: '', series: COLUMNS }, ok);
   const outputs = new Map(ok.map((r) => [`${r.point.workload} ${argString(r.point.args)}`, r.result ?? '']));
@@ -48,6 +57,7 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
       `timing ${exp.timing}${exp.set.length ? ` with ${exp.set.map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}${exp.quick ? '; quick run (--quick)' : ''}.`,
     `Source revision ${provenance.revision ?? 'unknown'}${provenance.dirty ? ' (with uncommitted changes)' : ''}; everything else in provenance.json.`, '',
     ...(problems.length ? ['## Problems', '', ...problems.map((p) => `- ${p}`), ''] : []),
+    ...(hypervised(ok) ? overheadSection(ok, crossed) : []),
     `## Results${seeds}`, '',
     table(['configuration', ...COLUMNS.map((c) => c.label)], summary.labels.map((l, i) => [l, ...summary.datasets.map((d) => num(d.data[i]))])), '',
     '## Workload output', '',
@@ -58,5 +68,30 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
     ...charts.flatMap((c) => [`### ${c.title}`, '', `![${c.title}](charts/${c.file}.png)`, '']),
   ].join('\n');
   writeFileSync(join(dir, 'report.md'), md);
+
   return charts.map((c) => `charts/${c.file}.png`);
+}
+
+/** The comparison: overhead against the native twin per configuration (mean and range over seeds), exits, the vmm's share, crossings. */
+function overheadSection(ok: GoodPoint[], crossed: string[]): string[] {
+  const hv = ok.filter((r) => r.point.twin !== undefined);
+  const metrics: Metric[] = [
+    { label: 'overhead', value: (_s, r) => r.overhead ?? NaN },
+    { label: 'exits per 1000 insns', value: (s) => (s.instructions ? (1000 * s.exits.total) / s.instructions : 0) },
+    { label: 'cycles per exit', value: (s) => (s.exits.total ? (s.cyclesByEl.el2 - s.exits.beforeFirstEntry) / s.exits.total : 0) },
+    { label: 'EL2 share', value: (s) => s.cyclesByEl.el2 / s.cycles },
+    { label: 'stage 2 walk cycles', value: (s) => s.cyclesBy.walkS2 },
+  ];
+  const d = chartData({ file: '', title: '', type: 'bar', yTitle: '', series: metrics }, hv);
+  const range = (label: string) => {
+    const vs = hv.filter((r) => label === configLabel(r, hv)).map((r) => r.overhead ?? NaN);
+    return vs.length > 1 ? ` (${num(Math.min(...vs))}–${num(Math.max(...vs))})` : '';
+  };
+  return [
+    '## Overhead against native', '',
+    'Each hypervisor point against its native twin (same workload, arguments, timing and seed): cycles / the twin\'s cycles, ' +
+      'the mean over seeds with their range in parentheses. Every point printed the same result line as its twin.', '',
+    table(['configuration', ...metrics.map((m) => m.label)], d.labels.map((l, i) => [l, ...d.datasets.map((s, j) => (j === 0 ? num(s.data[i]!) + range(l) : j === 3 ? `${((s.data[i] ?? 0) * 100).toFixed(1)}%` : num(s.data[i]!)))])), '',
+    ...(crossed.length ? ['Crossings of the modes over the swept keys:', '', ...crossed, ''] : []),
+  ];
 }

@@ -1,0 +1,91 @@
+// The charts of the memory-virtualization comparison (experiments with
+// hypervisor modes): overhead against the native twin, where the cycles went
+// (the guest's categories, exception entry and return, the vmm by exit
+// reason) normalised to the twin, exits per 1000 instructions and their cost,
+// and overhead over each swept key, where shadow paging and stage 2 cross.
+import type { GoodPoint as PointResult } from '../experiments/run-point.js';
+import type { RunStats } from '../machine/stats.js';
+import type { ChartSpec, Metric } from './charts.js';
+
+const isHv = (r: PointResult) => r.point.twin !== undefined;
+
+/** Every mode an experiment can name (DESIGN §5), implemented or not. */
+export const ALL_MODES = ['native', 'stage2', 'shadow-wp', 'shadow-lazy'] as const;
+/** The mode a series label names (`gups, stage2, vmm.block=2m`), if any. */
+export const modeOf = (label: string) => label.split(', ').find((p): p is (typeof ALL_MODES)[number] => (ALL_MODES as readonly string[]).includes(p));
+export const hypervised = (results: PointResult[]) => results.some(isHv);
+
+/** Cycles as a fraction of the native twin's (the twin's own are 1 in all). */
+const normalised = (r: PointResult, cycles: number) => (cycles * (r.overhead ?? 1)) / r.stats.cycles;
+
+const GUEST = ['execute', 'memory', 'tlb', 'walkS1', 'walkS2'] as const;
+const guestCycles = (s: RunStats, k: (typeof GUEST)[number]) => s.ledger.el0[k] + s.ledger.el1[k];
+
+/** Exit reasons that occur, by their total cycles, largest first. */
+function reasons(results: PointResult[]): string[] {
+  const total = new Map<string, number>();
+  for (const r of results) for (const [k, v] of Object.entries(r.stats.exits?.byReason ?? {})) total.set(k, (total.get(k) ?? 0) + v.cycles);
+  return [...total].sort(([, a], [, b]) => b - a).map(([k]) => k);
+}
+
+/** Stacked: who spent the cycles, as a fraction of the native twin's cycles. */
+export function vmBreakdown(results: PointResult[]): ChartSpec[] {
+  const series: Metric[] = [
+    ...GUEST.map((k) => ({ label: `guest ${k}`, value: (s: RunStats, r: PointResult) => normalised(r, guestCycles(s, k)) })),
+    { label: 'guest exception entry/return', value: (s, r) => normalised(r, s.ledger.el0.exception + s.ledger.el1.exception) },
+    { label: 'guest idle', value: (s, r) => normalised(r, s.ledger.el0.idle + s.ledger.el1.idle) },
+    { label: 'vmm start-up', value: (s, r) => normalised(r, s.exits.beforeFirstEntry) },
+    ...reasons(results).map((k) => ({ label: `vmm: ${k} exits`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) })),
+  ];
+  return [{
+    file: 'breakdown', title: 'Where the cycles went, against native (1.0 = the native run)', type: 'bar', stacked: true, horizontal: true,
+    yTitle: 'cycles / native cycles', mark: 1, series: series.filter((m) => results.some((r) => m.value(r.stats, r) > 0)),
+  }];
+}
+
+export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhead: ChartSpec[]; exits: ChartSpec[]; crossover: ChartSpec[] } {
+  if (!hypervised(results)) return { overhead: [], exits: [], crossover: [] };
+  const overhead: Metric = { label: 'overhead', value: (_s, r) => r.overhead ?? NaN };
+  const perKiloInsns = (k: string): Metric => ({ label: k, value: (s) => (s.instructions ? (1000 * (s.exits.byReason[k]?.count ?? 0)) / s.instructions : 0) });
+  const perExit = (k: string): Metric => ({ label: k, value: (s) => { const e = s.exits.byReason[k]; return e?.count ? e.cycles / e.count : 0; } });
+  const hv = reasons(results);
+  return {
+    overhead: [{
+      file: 'overhead', title: 'Overhead against native', type: 'bar', yTitle: 'cycles / native cycles', x: ['workload'], mark: 1, byMode: true,
+      series: { metric: overhead }, only: isHv,
+    }],
+    exits: [
+      { file: 'exits', title: 'Exits to EL2 per 1000 instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 instructions', series: hv.map(perKiloInsns), only: isHv },
+      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv },
+    ],
+    crossover: sweepKeys.filter((k) => !k.startsWith('vmm.')).map((k) => ({
+      file: `crossover-${k}`, title: `Overhead over ${k}`, type: 'line', yTitle: 'cycles / native cycles', x: [k], xTitle: k, mark: 1, byMode: true,
+      series: { metric: overhead }, only: isHv,
+    })),
+  };
+}
+
+/**
+ * Where two lines of different modes cross on a crossover chart: between two neighbouring x
+ * values where their difference changes sign, at the linearly interpolated x (numeric axes).
+ */
+export function crossings(labels: string[], datasets: { label: string; data: (number | null)[] }[]): string[] {
+  const xs = labels.map(Number);
+  if (xs.some((x) => !Number.isFinite(x))) return [];
+  const out: string[] = [];
+  for (let a = 0; a < datasets.length; a++) {
+    for (let b = a + 1; b < datasets.length; b++) {
+      const A = datasets[a]!, B = datasets[b]!;
+      if (modeOf(A.label) === modeOf(B.label)) continue;
+      for (let i = 0; i + 1 < xs.length; i++) {
+        const [a0, a1, b0, b1] = [A.data[i], A.data[i + 1], B.data[i], B.data[i + 1]];
+        if (a0 == null || a1 == null || b0 == null || b1 == null) continue;
+        const d0 = a0 - b0, d1 = a1 - b1;
+        if (d0 === 0 || d0 * d1 >= 0) continue;
+        const x = xs[i]! + ((xs[i + 1]! - xs[i]!) * d0) / (d0 - d1);
+        out.push(`${A.label} and ${B.label} cross at ${Number(x.toPrecision(3))} (between ${labels[i]} and ${labels[i + 1]})`);
+      }
+    }
+  }
+  return out;
+}
