@@ -37,11 +37,12 @@ export function runKernel(
 }
 
 /**
- * How the guest kernel's run ended, from its last line (guest/kernel: "…; init exited with status
+ * How the guest kernel's run ended, from its last line (the vmm's own lines aside) (guest/kernel: "…; init exited with status
  * N; P pages in use; power off", or "no init to run (status 127)"): whether init succeeded
  * without leaking a page, and the line. A usage report or a panic is not a success.
  */
 export function kernelOutcome(uart: string): { ok: boolean; line: string } {
-  const line = uart.trimEnd().split('\n').at(-1) ?? '';
+  // the vmm's lines (`vmm: …`, its counters with stats=print) follow the guest's at power-off
+  const line = uart.trimEnd().split('\n').filter((l) => !l.startsWith('vmm: ')).at(-1) ?? '';
   return { ok: /init exited with status 0; 0 pages in use; power off$/.test(line), line };
 }

@@ -123,7 +123,8 @@ export function vmLayout(r: Pick<VmRun, 'mode' | 'kernelBytes' | 'workload' | 'a
 /** Runs the workload natively or under the vmm. */
 export function runVm(r: VmRun, vmmImage?: ElfImage): VmResult {
   if (r.mode === 'native') {
-    const m = new Machine({ memBytes: r.memBytes, el: 2, timing: r.timing, output: r.output });
+    // at EL1, as QEMU's virt without virtualization=on starts it: the machine the guest sees under the vmm (PSCI through HVC)
+    const m = new Machine({ memBytes: r.memBytes, el: 1, timing: r.timing, output: r.output });
     m.load(r.kernel, 'kernel.elf');
     m.bus.loadImage(CMDLINE_ADDR, cmdlineBlock(kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes })));
     return m.run(r.maxInsns, r.trace);
@@ -161,7 +162,7 @@ export function qemuScript(r: Parameters<typeof vmLayout>[0], paths: { vmm: stri
   if (r.mode === 'native') {
     lines.push(
       `printf '%s\\0' ${q(guestCmdline)} > guest.cmdline`,
-      `exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(r.memBytes / (1 << 20))}M -nographic -no-reboot \\`,
+      `exec qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(r.memBytes / (1 << 20))}M -nographic -no-reboot \\`,
       `  -kernel ${q(paths.kernel)} \\`,
       loader('guest.cmdline', CMDLINE_ADDR),
     );
