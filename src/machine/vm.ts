@@ -16,6 +16,7 @@ import type { Timing } from '../spec/timing.js';
 import { Machine, RAM_BASE, type RunResult } from './machine.js';
 import { CMDLINE_ADDR, cmdlineBlock, kernelCmdline } from './cmdline.js';
 import { readElf } from '../elf/read.js';
+import type { DebugHook } from './debug-run.js';
 
 export const VMM_CMDLINE_ADDR = CMDLINE_ADDR;
 export const GUEST_CMDLINE_ADDR = 0x4400_0000;
@@ -80,6 +81,8 @@ export interface VmRun {
   maxInsns?: number;
   output(bytes: Uint8Array): void;
   trace?: (line: string) => void;
+  /** Run under a debugger (--gdb): it wraps the decoder and runs the machine. */
+  debug?: DebugHook;
 }
 
 export interface VmResult extends RunResult {
@@ -131,10 +134,10 @@ export function runVm(r: VmRun, vmmImage?: ElfImage): VmResult {
   }
   const vmm = vmmImage ?? loadVmm();
   const layout = vmLayout(r);
-  const m = new Machine({ memBytes: layout.machineMemBytes, el: 2, timing: r.timing, output: r.output });
+  const m = new Machine({ memBytes: layout.machineMemBytes, el: 2, timing: r.timing, output: r.output, wrapDecoder: r.debug?.wrapDecoder });
   m.load(vmm, 'vmm.elf');
   for (const b of layout.blobs) m.bus.loadImage(b.addr, b.bytes);
-  const result = m.run(r.maxInsns, r.trace);
+  const result = r.debug ? r.debug.run(m, r.maxInsns) : m.run(r.maxInsns, r.trace);
   const vmmStats = readVmmStats(m, vmm);
   return { ...result, vmmStats, stats: { ...result.stats, vmm: vmmStats } };
 }
@@ -162,16 +165,18 @@ export function qemuScript(r: Parameters<typeof vmLayout>[0], paths: { vmm: stri
   if (r.mode === 'native') {
     lines.push(
       `printf '%s\\0' ${q(guestCmdline)} > guest.cmdline`,
-      `exec qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(r.memBytes / (1 << 20))}M -nographic -no-reboot \\`,
+      `exec qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(r.memBytes / (1 << 20))}M -nographic -nic none -no-reboot \\`,
       `  -kernel ${q(paths.kernel)} \\`,
       loader('guest.cmdline', CMDLINE_ADDR),
     );
   } else {
     const layout = vmLayout(r);
+    // QEMU's Cortex-A57, like the real one, has no 16K granule (el2sim's adds it): its `max` CPU has
+    const cpu = vmmOptions(r.vmm).granule === '16k' ? 'max' : 'cortex-a57';
     lines.push(
       `printf '%s\\0' ${q(layout.vmmCmdline)} > vmm.cmdline`,
       `printf '%s\\0' ${q(guestCmdline)} > guest.cmdline`,
-      `exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(layout.machineMemBytes / (1 << 20))}M -nographic -no-reboot \\`,
+      `exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu ${cpu} -m ${Math.ceil(layout.machineMemBytes / (1 << 20))}M -nographic -nic none -no-reboot \\`,
       `  -kernel ${q(paths.vmm)} \\`,
       loader('vmm.cmdline', VMM_CMDLINE_ADDR) + ' \\',
       loader('guest.cmdline', GUEST_CMDLINE_ADDR) + ' \\',

@@ -50,7 +50,7 @@ export interface SystemRun { uart: string; status: number | null; timedOut: bool
  */
 export function qemuSystemArgs(kernel: string, el: 1 | 2 = 2): string[] {
   const machine = el === 2 ? 'virt,virtualization=on,gic-version=3' : 'virt,gic-version=3';
-  return ['-M', machine, '-cpu', 'cortex-a57', '-m', `${MEM_MIB}M`, '-nographic', '-no-reboot', '-kernel', kernel];
+  return ['-M', machine, '-cpu', 'cortex-a57', '-m', `${MEM_MIB}M`, '-nographic', '-nic', 'none', '-no-reboot', '-kernel', kernel];
 }
 
 /** Runs an image on QEMU until it powers off or the timeout kills it; stdout is the UART. */
