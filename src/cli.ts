@@ -19,6 +19,7 @@ import { runExperiment, RunError } from './experiments/run.js';
 import { KERNEL_PATH, MODES, VMM_CHOICES, VMM_PATH, loadVmm, qemuScript, runVm, vmmOptionsProblem, vmmOptions, type VmMode, type VmmOptions } from './machine/vm.js';
 import { vmStatsText } from './machine/vm-stats.js';
 import type { RunStats } from './machine/stats.js';
+import { gdbStub } from './gdb/stub.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -56,6 +57,18 @@ const positiveInt = (v: string): number => {
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-insns: '${v}' is not a positive integer`);
   return n;
 };
+
+/** --gdb and --gdb-wait: the GDB stub's hook for the run, or undefined. */
+function gdbOption(o: { gdb?: string; gdbWait?: boolean; trace?: string }) {
+  if (o.gdbWait && !o.gdb) throw new UsageError('--gdb-wait needs --gdb [HOST:]PORT');
+  if (!o.gdb) return undefined;
+  if (o.trace) throw new UsageError('--trace and --gdb cannot be combined');
+  try {
+    return gdbStub({ address: o.gdb, wait: !!o.gdbWait, log: say });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 export async function main(args: string[]): Promise<number> {
   let status = 0;
@@ -103,12 +116,14 @@ export async function main(args: string[]): Promise<number> {
     .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
     .addOption(statsFormat())
     .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .option('--gdb <[host:]port>', 'serve GDB\'s remote protocol on TCP [host:]port (host: localhost by default); README.md, Debugging with GDB')
+    .option('--gdb-wait', 'with --gdb: stop before the first instruction until gdb connects and continues')
     .option('--workload <name>', 'guest kernel (guest/build/kernel.elf): the workload to run, written to its command line at 0x40040000')
     .option('--args <string>', 'guest kernel: the workload\'s arguments, e.g. "--mib 16 --iters 100000"')
     .option('--quantum <us>', 'guest kernel: preemption quantum in microseconds (default 1000)')
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
-    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[] }) => {
+    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[]; gdb?: string; gdbWait?: boolean }) => {
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
       const memBytes = parseSize(o.mem);
@@ -117,12 +132,13 @@ export async function main(args: string[]): Promise<number> {
       if (o.quantum !== undefined && !/^\d+$/.test(o.quantum)) throw new UsageError(`--quantum: '${o.quantum}' is not a number of microseconds`);
       const cmdline = o.workload ? kernelCmdline({ workload: o.workload, args: o.args, quantumUs: o.quantum === undefined ? undefined : Number(o.quantum), memBytes }) : undefined;
       const image = readElf(readInput(imagePath), imagePath);
+      const debug = gdbOption(o);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
       let tail = ''; // the end of the UART output, for the guest kernel's last line
       let r;
       try {
         r = runBoot(image, {
-          name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns, cmdline,
+          name: imagePath, el: Number(o.el) as 1 | 2, memBytes, timing, maxInsns: o.maxInsns, cmdline, debug,
           output: (bytes) => { writeSync(1, bytes); tail = (tail + Buffer.from(bytes).toString('latin1')).slice(-1024); },
           trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
         });
@@ -157,6 +173,8 @@ export async function main(args: string[]): Promise<number> {
     .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
     .addOption(statsFormat())
     .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .option('--gdb <[host:]port>', 'serve GDB\'s remote protocol on TCP [host:]port (host: localhost by default); README.md, Debugging with GDB')
+    .option('--gdb-wait', 'with --gdb: stop before the first instruction until gdb connects and continues')
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
     .option('--kernel <file>', 'guest kernel image', KERNEL_PATH)
@@ -165,7 +183,7 @@ export async function main(args: string[]): Promise<number> {
     .action((o: {
       mode: VmMode; workload: string; args?: string; quantum?: string; mem: string; granule: VmmOptions['granule']; ipaBits: string; block?: VmmOptions['block'];
       map: VmmOptions['map']; switch: VmmOptions['switch']; vmmPrintStats?: boolean; maxInsns?: number; stats?: string; statsFormat: string; trace?: string;
-      timing: string; set: string[]; kernel: string; vmm: string; printQemu?: boolean;
+      timing: string; set: string[]; kernel: string; vmm: string; printQemu?: boolean; gdb?: string; gdbWait?: boolean;
     }) => {
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
@@ -181,12 +199,13 @@ export async function main(args: string[]): Promise<number> {
       };
       if (o.printQemu) { process.stdout.write(qemuScript(run, { vmm: o.vmm, kernel: o.kernel })); return; }
       const vmmImage = o.mode === 'native' ? undefined : loadVmm(o.vmm);
+      const debug = gdbOption(o);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
       let tail = '';
       let r;
       try {
         r = runVm({
-          ...run,
+          ...run, debug,
           output: (bytes) => { writeSync(1, bytes); tail = (tail + Buffer.from(bytes).toString('latin1')).slice(-4096); },
           trace: traceFd === undefined ? undefined : (line) => { writeSync(traceFd, line + '\n'); },
         }, vmmImage);

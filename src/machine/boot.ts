@@ -4,6 +4,7 @@ import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
 import { Machine, type RunResult } from './machine.js';
 import { CMDLINE_ADDR, cmdlineBlock } from './cmdline.js';
+import type { DebugHook } from './debug-run.js';
 
 export interface BootOptions {
   /** The image's name, for error messages. */
@@ -16,13 +17,15 @@ export interface BootOptions {
   trace?: (line: string) => void;
   /** The guest kernel's command line, placed at CMDLINE_ADDR before the run (see cmdline.ts). */
   cmdline?: string;
+  /** Run under a debugger (--gdb): it wraps the decoder and runs the machine. */
+  debug?: DebugHook;
 }
 
 export function runBoot(image: ElfImage, opts: BootOptions): RunResult {
-  const m = new Machine({ memBytes: opts.memBytes, el: opts.el, timing: opts.timing, output: opts.output });
+  const m = new Machine({ memBytes: opts.memBytes, el: opts.el, timing: opts.timing, output: opts.output, wrapDecoder: opts.debug?.wrapDecoder });
   m.load(image, opts.name);
   if (opts.cmdline !== undefined) m.bus.loadImage(CMDLINE_ADDR, cmdlineBlock(opts.cmdline));
-  return m.run(opts.maxInsns, opts.trace);
+  return opts.debug ? opts.debug.run(m, opts.maxInsns) : m.run(opts.maxInsns, opts.trace);
 }
 
 /** "256M", "1G", "65536": a memory size in bytes. */

@@ -3,7 +3,7 @@
 // redistributor 0x080A_0000), the generic timer, PSCI as QEMU's virt provides it.
 // It runs an image until power-off, an instruction limit, or a state from which
 // it provably cannot make progress.
-import { Cpu } from '../core/cpu.js';
+import { Cpu, type Decoder } from '../core/cpu.js';
 import { makeDecoder } from '../core/decode.js';
 import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/exception.js';
 import { disassemble } from '../asm/disasm.js';
@@ -56,6 +56,8 @@ export interface MachineOptions {
   timing: Timing;
   /** UART output. */
   output(bytes: Uint8Array): void;
+  /** Wraps the instruction decoder (the GDB stub's per-instruction check, src/machine/debug-run.ts); absent in normal runs. */
+  wrapDecoder?: (d: Decoder) => Decoder;
 }
 
 export type StopReason = 'poweroff' | 'reset' | 'limit' | 'stuck';
@@ -116,7 +118,8 @@ export class Machine {
     const phys = (this.phys = new PhysicalSpace(this.bus));
     this.caches = new CacheHierarchy(opts.timing);
     this.mmu = new MmuSpace(phys, new Mmu(opts.timing, this.caches, (pa) => phys.descriptor(pa)));
-    this.cpu = new Cpu(this.mmu, makeDecoder(opts.timing.classes));
+    const decoder = makeDecoder(opts.timing.classes);
+    this.cpu = new Cpu(this.mmu, opts.wrapDecoder ? opts.wrapDecoder(decoder) : decoder);
     this.mmu.cpu = this.cpu;
     this.access = new MachineAccessTiming(this.caches, this.mmu.mmu.tlb);
     this.cpu.timing = this.access;

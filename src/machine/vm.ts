@@ -127,10 +127,10 @@ export function vmLayout(r: Pick<VmRun, 'mode' | 'kernelBytes' | 'workload' | 'a
 export function runVm(r: VmRun, vmmImage?: ElfImage): VmResult {
   if (r.mode === 'native') {
     // at EL1, as QEMU's virt without virtualization=on starts it: the machine the guest sees under the vmm (PSCI through HVC)
-    const m = new Machine({ memBytes: r.memBytes, el: 1, timing: r.timing, output: r.output });
+    const m = new Machine({ memBytes: r.memBytes, el: 1, timing: r.timing, output: r.output, wrapDecoder: r.debug?.wrapDecoder });
     m.load(r.kernel, 'kernel.elf');
     m.bus.loadImage(CMDLINE_ADDR, cmdlineBlock(kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes })));
-    return m.run(r.maxInsns, r.trace);
+    return r.debug ? r.debug.run(m, r.maxInsns) : m.run(r.maxInsns, r.trace);
   }
   const vmm = vmmImage ?? loadVmm();
   const layout = vmLayout(r);
