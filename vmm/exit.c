@@ -22,6 +22,7 @@
 #define ISS_S1PTW (1u << 7)
 #define ISS_WNR (1u << 6)
 #define FSC_EXTERNAL 0x10
+#define FSC_EXTERNAL_WALK 0x14
 #define ESR_IL (1u << 25)
 #define SPSR_EL1H_MASKED 0x3c5
 
@@ -72,8 +73,10 @@ static int guest_read64(u64 ipa, u64 *v) {
   return 0;
 }
 
-/** The IPA of guest VA va under its SCTLR_EL1/TCR_EL1/TTBRn_EL1; -1 on a fault. */
-static s64 guest_va_to_ipa(u64 va) {
+/** The IPA of guest VA va under its SCTLR_EL1/TCR_EL1/TTBRn_EL1; -1 on a fault, and then in
+ *  *hole_level the level whose table is not in guest RAM (or -1). */
+static s64 guest_walk(u64 va, int *hole_level) {
+  *hole_level = -1;
   if (!(guest_get(C_SCTLR) & 1)) return va;
   u64 tcr = guest_get(C_TCR);
   int upper = (va >> 55) & 1;
@@ -89,7 +92,11 @@ static s64 guest_va_to_ipa(u64 va) {
     unsigned shift = g + stride * (3 - level);
     unsigned bits = level == 4 - levels ? vabits - shift : stride;
     u64 d;
-    if (guest_read64((table & ~7ull) + 8 * ((va >> shift) & ((1ull << bits) - 1)), &d) || !(d & 1)) return -1;
+    if (guest_read64((table & ~7ull) + 8 * ((va >> shift) & ((1ull << bits) - 1)), &d)) {
+      *hole_level = level;
+      return -1;
+    }
+    if (!(d & 1)) return -1;
     u64 oa = d & 0x0000ffffffffffffull & ~((1ull << g) - 1);
     if (level == 3 || (d & 3) == 1) {
       if (level == 3 && (d & 3) != 3) return -1;
@@ -146,7 +153,8 @@ static int fault_access(u64 esr, struct access *a) {
                           .sf = !!(esr & ISS_SF), .write = !!(esr & ISS_WNR), .wb_rn = -1 };
     return 0;
   }
-  s64 ipa = guest_va_to_ipa(read_sysreg(elr_el2));
+  int hole;
+  s64 ipa = guest_walk(read_sysreg(elr_el2), &hole);
   u64 word;
   if (ipa < 0 || guest_read64(ipa & ~7ull, &word)) return -1;
   STAT(MMIO_DECODED);
@@ -172,12 +180,13 @@ static u64 uart_access(u64 off, const struct access *a, u64 v) {
   }
 }
 
-static void inject_abort(int insn, u64 far, int write) {
+/** An external abort into the guest's EL1 as the hardware takes it natively (fsc: 0x10, or 0x14 + level on a walk). */
+static void inject_abort(int insn, u64 far, int write, unsigned fsc) {
   u64 spsr = read_sysreg(spsr_el2), elr = read_sysreg(elr_el2);
   unsigned mode = spsr & 0xf;
   int from_el0 = mode == 0;
   u64 ec = insn ? (from_el0 ? EC_IABT_LOWER : EC_IABT_CUR) : (from_el0 ? EC_DABT_LOWER : EC_DABT_CUR);
-  guest_set(C_ESR, (ec << 26) | ESR_IL | FSC_EXTERNAL | (write && !insn ? ISS_WNR : 0));
+  guest_set(C_ESR, (ec << 26) | ESR_IL | fsc | (write && !insn ? ISS_WNR : 0));
   guest_set(C_FAR, far);
   guest_set(C_ELR, elr);
   guest_set(C_SPSR, spsr);
@@ -207,6 +216,16 @@ static void count_fault(u64 esr) {
   }
 }
 
+/** A stage 1 walk of the guest that read a descriptor outside guest RAM: natively an external abort on the walk. */
+static int inject_walk_abort(int insn, u64 esr) {
+  int level;
+  u64 far = read_sysreg(far_el2);
+  if (guest_walk(far, &level) >= 0 || level < 0) return 0;
+  STAT(MMIO_UNMAPPED);
+  inject_abort(insn, far, !insn && (esr & ISS_WNR), FSC_EXTERNAL_WALK + level);
+  return 1;
+}
+
 static u64 fault_ipa(void) {
   return ((read_sysreg(hpfar_el2) & 0x00000ffffffffff0ull) << 8) | (read_sysreg(far_el2) & 0xfff);
 }
@@ -225,10 +244,11 @@ static void data_abort(struct frame *f, u64 esr) {
     stage2_map_fault(ipa);
     return;
   }
-  if (ipa_in_ram(ipa) || (esr & ISS_S1PTW && is_device(ipa))) unhandled(esr);
+  if (esr & ISS_S1PTW && !ipa_in_ram(ipa) && inject_walk_abort(0, esr)) return;
+  if (ipa_in_ram(ipa) || esr & ISS_S1PTW) unhandled(esr);
   if (!is_device(ipa)) {
     STAT(MMIO_UNMAPPED);
-    inject_abort(0, far, !!(esr & ISS_WNR));
+    inject_abort(0, far, !!(esr & ISS_WNR), FSC_EXTERNAL);
     return;
   }
   struct access a;
@@ -266,9 +286,10 @@ static void insn_abort(u64 esr) {
     stage2_map_fault(ipa);
     return;
   }
+  if (esr & ISS_S1PTW && !ipa_in_ram(ipa) && inject_walk_abort(1, esr)) return;
   if (ipa_in_ram(ipa) || esr & ISS_S1PTW) unhandled(esr);
   STAT(MMIO_UNMAPPED);
-  inject_abort(1, read_sysreg(far_el2), 0);
+  inject_abort(1, read_sysreg(far_el2), 0, FSC_EXTERNAL);
 }
 
 static void hvc(struct frame *f) {
