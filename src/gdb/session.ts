@@ -92,7 +92,7 @@ export class GdbSession implements InstructionCheck {
       if (bp && (this.ctx!.breakEl === undefined || this.ctx!.breakEl === c.el)) why = { signal: SIGTRAP, extra: bp === 'sw' ? 'swbreak:;' : 'hwbreak:;' };
     }
     if (!why && this.watches.length > 0 && isMemoryInstruction(w)) why = this.watchHit(c, exec);
-    if (why) this.stop(c, why);
+    if (why) this.stop(c, why, w, exec);
   }
 
   ended(r: RunResult): void {
@@ -107,28 +107,33 @@ export class GdbSession implements InstructionCheck {
 
   // --- stops ---
 
-  private stop(c: Cpu, why: StopWhy): void {
-    this.stopRequest = undefined;
+  private stop(c: Cpu, why: StopWhy, w: number, exec: Exec): void {
     this.stepping = false;
-    this.lastStop = why;
     const pc = c.pc, el = c.el, spsel = c.spsel;
     while (!this.connected) {
       this.opts.log?.(`waiting for gdb on ${this.link.host}:${this.link.listenPort} (target remote ${this.link.host}:${this.link.listenPort})`);
       this.event(this.link.next());
     }
-    if (this.running) this.send(this.stopReply(why));
-    this.running = false;
-    const action = this.serve(c);
-    if ('kill' in action) {
-      this.killed = true;
-      throw new DebugKill('killed by the debugger');
-    }
-    if ('detach' in action) {
-      this.breakpoints.clear();
-      this.watches.length = 0;
-    } else {
+    for (let stopAgain: StopWhy | undefined = why; stopAgain; ) {
+      this.stopRequest = undefined; // a debugger connecting now finds the machine stopped already
+      this.lastStop = stopAgain;
+      if (this.running) this.send(this.stopReply(stopAgain));
+      this.running = false;
+      const action = this.serve(c);
+      if ('kill' in action) {
+        this.killed = true;
+        throw new DebugKill('killed by the debugger');
+      }
+      if ('detach' in action) {
+        this.breakpoints.clear();
+        this.watches.length = 0;
+        break;
+      }
       this.running = true;
       this.stepping = action.resume === 'step';
+      // a watchpoint inserted while stopped at the access it watches fires on it, as Arm's does
+      // (gdb steps over a watchpoint it stopped at by removing it first)
+      stopAgain = c.pc === pc && this.watches.length > 0 && isMemoryInstruction(w) ? this.watchHit(c, exec) : undefined;
     }
     this.rearm();
     if (c.pc !== pc || c.el !== el || c.spsel !== spsel) {
@@ -178,9 +183,12 @@ export class GdbSession implements InstructionCheck {
 
   private pollLink(): void {
     for (let ev = this.link.poll(); ev; ev = this.link.poll()) this.event(ev);
-    // packets that came while running: only an interrupt makes sense
-    for (let item = this.reader.next(); item; item = this.reader.next()) {
-      if (item.kind === 'interrupt') this.stopRequest = { signal: SIGINT };
+    // while gdb waits for a stop reply, only an interrupt makes sense (a debugger that just
+    // connected finds the machine stopping: its first packets are served then)
+    if (this.running) {
+      for (let item = this.reader.next(); item; item = this.reader.next()) {
+        if (item.kind === 'interrupt') this.stopRequest = { signal: SIGINT };
+      }
     }
     if (this.stopRequest) this.runner.interval = 1;
   }
