@@ -190,6 +190,23 @@ describe('GDB stub (remote serial protocol)', () => {
     }
   });
 
+  it('monitor break-el limits breakpoints to one EL', async () => {
+    const p = await startEl2sim(['boot', loopImage(), '--max-insns', '3000000']); // runs at EL2
+    const c = await RspClient.connect(p.port);
+    try {
+      expect(await c.request('?')).toMatch(/^T05/);
+      expect(await c.monitor('break-el 2')).toContain('EL2');
+      expect(await c.request('Z0,40080004,4')).toBe('OK');
+      expect(await c.request('c')).toMatch(/^T05.*swbreak/);
+      expect(await c.monitor('break-el 1')).toContain('EL1');
+      expect(await c.request('c')).toBe('W7c'); // never stops again: the run reaches its instruction limit
+      expect(await p.exited).toBe(124);
+    } finally {
+      c.close();
+      p.child.kill();
+    }
+  });
+
   it('is invisible: breakpoints, a watchpoint and steps continued through leave the stats unchanged', async () => {
     const plain = join(dir, 'plain.json'), debugged = join(dir, 'debugged.json');
     const { spawnSync } = await import('node:child_process');
