@@ -3,7 +3,7 @@
 // generated from spec/isa into src/generated/executor.ts and use only the
 // methods here.
 import { ArchException, EC } from './exception.js';
-import { Access, PAGE_SIZE, type AccessTiming, type AddressSpace, type Page } from './memory.js';
+import { Access, HostFill, PAGE_SIZE, type AccessTiming, type AddressSpace, type Page } from './memory.js';
 import { REG_SLOTS, SP, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
 import { sysResetValues, SLOT } from '../generated/sysregs.js';
@@ -22,8 +22,9 @@ class HostTlbBank {
   readonly wTag = new Float64Array(HOST_TLB).fill(NaN);
   readonly rPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
   readonly wPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
-  readonly rEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
-  readonly wEntry: (object | null)[] = new Array(HOST_TLB).fill(null);
+  /** The TLB model's L1 D entry (slot) each page came from; -1: none. */
+  readonly rEntry = new Int32Array(HOST_TLB).fill(-1);
+  readonly wEntry = new Int32Array(HOST_TLB).fill(-1);
 }
 
 export class Cpu implements SysCtx {
@@ -56,8 +57,10 @@ export class Cpu implements SysCtx {
 
   private fetchVpn = NaN;
   private fetchPage: Page | undefined;
-  /** The TLB model's entry for the fetch page (see `lastEntry`). */
-  private fetchEntry: object | null = null;
+  /** The TLB model's L1 I entry (slot) for the fetch page; -1: none. */
+  private fetchEntry = -1;
+  /** What the address space's lookups report (reset before each). */
+  private readonly fill = new HostFill();
   /** The memory system's cycle model; null: an access costs only its instruction class. */
   timing: AccessTiming | null = null;
 
@@ -192,10 +195,18 @@ export class Cpu implements SysCtx {
   private wEntry = this.banks[0]!.wEntry;
 
   /**
-   * The TLB model entry of the last rpage/wpage host hit, for `timing` to count; null after a
+   * The TLB model entry of the last rpage/wpage host hit, for `timing` to count; -1 after a
    * host miss, whose lookup in the address space counted the access already.
    */
-  private hitEntry: object | null = null;
+  private hitEntry = -1;
+
+  /** Looks a page up in the address space, with `fill` reset. */
+  private lookupPage(vpn: number, access: Access, a: number): Page {
+    const f = this.fill;
+    f.entry = -1;
+    f.writable = false;
+    return this.space.lookup(vpn, access, a, f);
+  }
 
   /** The page for a read at a; device pages are never cached. */
   private rpage(a: number): Page {
@@ -205,9 +216,14 @@ export class Cpu implements SysCtx {
       this.hitEntry = this.rEntry[i]!;
       return this.rPage[i]!;
     }
-    this.hitEntry = null;
-    const p = this.space.lookup(vpn, Access.Read, a);
-    if (!p.mmio) { this.rTag[i] = vpn; this.rPage[i] = p; this.rEntry[i] = this.space.lastEntry ?? null; }
+    this.hitEntry = -1;
+    const p = this.lookupPage(vpn, Access.Read, a);
+    if (!p.mmio) {
+      const e = this.fill.entry;
+      this.rTag[i] = vpn; this.rPage[i] = p; this.rEntry[i] = e;
+      // the same translation serves writes when it allows them (not to code: stores to it must come to wpage)
+      if (this.fill.writable && !p.decoded) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = e; }
+    }
     return p;
   }
   /** The page for a write at a. A page holding decoded code is never cached for writes, so stores to it come here and invalidate the code. */
@@ -218,10 +234,10 @@ export class Cpu implements SysCtx {
       this.hitEntry = this.wEntry[i]!;
       return this.wPage[i]!;
     }
-    this.hitEntry = null;
-    const p = this.space.lookup(vpn, Access.Write, a);
+    this.hitEntry = -1;
+    const p = this.lookupPage(vpn, Access.Write, a);
     if (p.decoded) this.invalidateCode(p);
-    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.space.lastEntry ?? null; }
+    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.fill.entry; }
     return p;
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
@@ -232,8 +248,8 @@ export class Cpu implements SysCtx {
     }
     this.fetchVpn = NaN;
   }
-  /** Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and TLB model entry. */
-  flushHostTlbWhere(stale: (vpn: number, entry: object | null) => boolean): void {
+  /** Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and TLB model entry (L1 D slot, -1: none). */
+  flushHostTlbWhere(stale: (vpn: number, entry: number) => boolean): void {
     for (const b of this.banks) {
       for (let i = 0; i < HOST_TLB; i++) {
         if (stale(b.rTag[i]!, b.rEntry[i]!)) b.rTag[i] = NaN;
@@ -244,19 +260,23 @@ export class Cpu implements SysCtx {
   }
 
   /**
-   * Drops the host-side copies of a TLB model entry (it left the L1 TLB). An entry for one 4 KiB
-   * page has its copies at one index, the page number's low bits (`vpn4k`); a larger one may be anywhere.
+   * Drops the host-side copies of an L1 D TLB model entry, by slot (it left the L1 TLB). An entry
+   * for one 4 KiB page has its copies at one index, the page number's low bits (`vpn4k`); a larger
+   * one (vpn4k -1) may be anywhere.
    */
-  dropHostEntry(e: object, vpn4k?: number): void {
-    const from = vpn4k === undefined ? 0 : vpn4k & (HOST_TLB - 1);
-    const to = vpn4k === undefined ? HOST_TLB : from + 1;
+  dropHostData(slot: number, vpn4k: number): void {
+    const from = vpn4k < 0 ? 0 : vpn4k & (HOST_TLB - 1);
+    const to = vpn4k < 0 ? HOST_TLB : from + 1;
     for (const b of this.banks) {
       for (let i = from; i < to; i++) {
-        if (b.rEntry[i] === e) b.rTag[i] = NaN;
-        if (b.wEntry[i] === e) b.wTag[i] = NaN;
+        if (b.rEntry[i] === slot) b.rTag[i] = NaN;
+        if (b.wEntry[i] === slot) b.wTag[i] = NaN;
       }
     }
-    if (this.fetchEntry === e) this.fetchVpn = NaN;
+  }
+  /** Drops the fetch page if it came from the L1 I TLB model entry in `slot` (it left the L1 TLB). */
+  dropHostFetch(slot: number): void {
+    if (this.fetchEntry === slot) this.fetchVpn = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;
@@ -300,9 +320,17 @@ export class Cpu implements SysCtx {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
-    if (this.rTag[i] !== vpn || off + size > PAGE_SIZE) { this.loadValue(t, this.read(a, size), size, sx); return; }
-    const p = this.rPage[i]!;
-    if (this.timing !== null) this.cycles += this.timing.data(this.rEntry[i], p.pa + off, false);
+    if (off + size > PAGE_SIZE) { this.loadValue(t, this.read(a, size), size, sx); return; }
+    let p: Page, entry: number;
+    if (this.rTag[i] === vpn) {
+      p = this.rPage[i]!;
+      entry = this.rEntry[i]!;
+    } else {
+      p = this.rpage(a);
+      if (p.mmio) { this.loadValue(t, p.mmio.read(p.mmioBase + off, size), size, sx); return; }
+      entry = -1; // the lookup counted the access
+    }
+    if (this.timing !== null) this.cycles += this.timing.data(entry, p.pa + off, false);
     const v = p.view;
     const u = this.u32;
     if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
@@ -328,7 +356,7 @@ export class Cpu implements SysCtx {
     const off = a & (PAGE_SIZE - 1);
     if (this.wTag[i] !== vpn || off + size > PAGE_SIZE) { this.write(a, size, this.r[t]); return; }
     const p = this.wPage[i]!;
-    if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i], p.pa + off, true);
+    if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i]!, p.pa + off, true);
     const v = p.view;
     const u = this.u32;
     if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }
@@ -500,7 +528,7 @@ export class Cpu implements SysCtx {
   private enterPage(pc: number, vpn: number): void {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
-    const p = this.space.lookup(vpn, Access.Fetch, pc);
+    const p = this.lookupPage(vpn, Access.Fetch, pc);
     if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
     if (!p.decoded) {
       p.decoded = new Array(PAGE_SIZE / 4);
@@ -510,7 +538,7 @@ export class Cpu implements SysCtx {
     }
     this.fetchPage = p;
     this.fetchVpn = vpn;
-    this.fetchEntry = this.space.lastEntry ?? null;
+    this.fetchEntry = this.fill.entry;
   }
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
   private buildBlock(p: Page, idx: number): Block {

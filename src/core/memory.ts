@@ -37,12 +37,20 @@ export class Page {
 
 export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 
+/**
+ * What a lookup tells the host-side TLB besides the page (the CPU resets it before each lookup):
+ * the TLB model's entry behind the translation, which the host TLB keeps with its copy (-1: none),
+ * and whether a write at the same EL may use the same translation (then one lookup fills both sides).
+ */
+export class HostFill {
+  entry = -1;
+  writable = false;
+}
+
 /** Maps a virtual page number to the page behind it, or throws the architectural fault. */
 export interface AddressSpace {
-  /** `va` is the faulting address (signed-64 Number) for the fault report. */
-  lookup(vpn: number, access: Access, va: number): Page;
-  /** The TLB model's entry behind the last lookup, which the host-side TLB keeps with its copy (null: none). */
-  readonly lastEntry?: object | null;
+  /** `va` is the faulting address (signed-64 Number) for the fault report; `fill` receives what the host TLB keeps. */
+  lookup(vpn: number, access: Access, va: number, fill: HostFill): Page;
 }
 
 /**
@@ -50,8 +58,8 @@ export interface AddressSpace {
  * included (full-system runs; user-mode runs have none).
  */
 export interface AccessTiming {
-  /** A load or store at physical address `pa`, translated by TLB entry `tlb` (null: untranslated, or already looked up); returns its cycles. */
-  data(tlb: object | null, pa: number, write: boolean): number;
-  /** A basic block fetched from a page translated by TLB entry `tlb`; returns its cycles. */
-  fetch(tlb: object | null): number;
+  /** A load or store at physical address `pa`, translated by L1 D TLB entry `tlb` (-1: untranslated, or already looked up); returns its cycles. */
+  data(tlb: number, pa: number, write: boolean): number;
+  /** A basic block fetched from a page translated by L1 I TLB entry `tlb` (-1: none); returns its cycles. */
+  fetch(tlb: number): number;
 }

@@ -4,7 +4,7 @@
 // its latency). Misses of the host TLB reach the MMU model instead (mmu-space.ts).
 import type { AccessTiming } from '../core/memory.js';
 import type { CacheHierarchy } from '../mem/cache.js';
-import { KIND_INDEX, type TlbEntry, type TlbHierarchy } from '../mmu/tlb.js';
+import { KIND_INDEX, type Tlb, type TlbHierarchy } from '../mmu/tlb.js';
 
 export class MachineAccessTiming implements AccessTiming {
   /** Loads and stores (the PMU's MEM_ACCESS). */
@@ -15,25 +15,29 @@ export class MachineAccessTiming implements AccessTiming {
   tlbCycles = 0;
   private readonly l1dLatency: number;
   private readonly l1iLatency: number;
+  private readonly l1d: Tlb;
+  private readonly l1i: Tlb;
 
-  constructor(private readonly caches: CacheHierarchy, private readonly tlb: TlbHierarchy) {
+  constructor(private readonly caches: CacheHierarchy, tlb: TlbHierarchy) {
     this.l1dLatency = tlb.config.l1d.latency;
     this.l1iLatency = tlb.config.l1i.latency;
+    this.l1d = tlb.l1d;
+    this.l1i = tlb.l1i;
   }
 
-  data(entry: object | null, pa: number, write: boolean): number {
+  data(entry: number, pa: number, write: boolean): number {
     this.dataAccesses++;
     const c = this.caches.access(pa);
     this.memoryCycles += c;
-    if (entry === null) return c;
-    this.tlb.l1d.touch(entry as TlbEntry, write ? KIND_INDEX.write : KIND_INDEX.read);
+    if (entry < 0) return c;
+    this.l1d.touch(entry, write ? KIND_INDEX.write : KIND_INDEX.read);
     this.tlbCycles += this.l1dLatency;
     return c + this.l1dLatency;
   }
 
-  fetch(entry: object | null): number {
-    if (entry === null) return 0;
-    this.tlb.l1i.touch(entry as TlbEntry, KIND_INDEX.instruction);
+  fetch(entry: number): number {
+    if (entry < 0) return 0;
+    this.l1i.touch(entry, KIND_INDEX.instruction);
     this.tlbCycles += this.l1iLatency;
     return this.l1iLatency;
   }

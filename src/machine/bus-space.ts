@@ -28,6 +28,11 @@ export class PhysicalSpace {
     return t.page.view.getBigUint64(pa & (PAGE_SIZE - 1), true);
   }
 
+  /** The RAM page holding `pa`, or undefined where there is no RAM (what a table walk reads descriptors from). */
+  ramPage(pa: number): Page | undefined {
+    return this.bus.ram.page(pa);
+  }
+
   /** The page at physical page number ppn, for an access to virtual address va (reported in FAR). */
   pageAt(ppn: number, access: Access, va: number): Page {
     const inRange = ppn >= 0 && ppn < 2 ** (PA_BITS - 12);

@@ -26,7 +26,6 @@ import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 import { CacheHierarchy } from '../mem/cache.js';
 import { Mmu } from '../mmu/mmu.js';
-import type { TlbEntry } from '../mmu/tlb.js';
 import { MachineAccessTiming } from './access-timing.js';
 import { machineStats, type CyclesBy, type RunStats } from './stats.js';
 import { CycleLedger, type CategoryTotals } from './ledger.js';
@@ -130,7 +129,7 @@ export class Machine {
       if (!TRANSLATION_CONTROLS.has(name)) return;
       this.mmu.regimeChanged();
       // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
-      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbWhere((vpn, e) => !(vpn < 0 && e !== null && (e as TlbEntry).asid === undefined));
+      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbWhere((vpn, e) => !(vpn < 0 && e >= 0 && this.mmu.mmu.tlb.l1d.isGlobal(e)));
       else this.cpu.flushHostTlb();
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };

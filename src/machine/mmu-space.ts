@@ -1,36 +1,29 @@
 // The machine's address space: virtual addresses translated by the MMU model
 // (TLBs, walk caches, walker; src/mmu/mmu.ts) for the current regime (EL2, or
 // EL1&0 with stage 2 when HCR_EL2.VM), then resolved on the physical bus. The
-// CPU's host-side TLB keeps the model's L1 entry with each page it caches; the
-// model's L1 evictions drop those copies, so a host hit is always an L1 hit.
-// The host TLB is keyed by virtual page alone, so the machine flushes it when
-// the regime, the EL, or the tables may change; the model needs no such flush.
-import { Access, PAGE_SIZE, type AddressSpace, type Page } from '../core/memory.js';
+// CPU's host-side TLB keeps the model's L1 entry (its slot) with each page it
+// caches; the model's L1 evictions drop those copies, so a host hit is always an
+// L1 hit. The host TLB is keyed by virtual page alone, so the machine flushes it
+// when the regime, the EL, or the tables may change; the model needs no such flush.
+import { PAGE_SIZE, type Access, type AddressSpace, type HostFill, type Page } from '../core/memory.js';
 import type { Cpu } from '../core/cpu.js';
 import { SLOT, F } from '../generated/sysregs.js';
 import { decodeEl10, decodeEl2, decodeStage2 } from '../mmu/regime.js';
-import type { Mmu } from '../mmu/mmu.js';
-import type { TlbEntry } from '../mmu/tlb.js';
-import type { Access as WalkAccess } from '../mmu/walker.js';
+import { Translated, type Mmu } from '../mmu/mmu.js';
 import { PhysicalSpace, PA_BITS } from './bus-space.js';
 import type { Regimes } from './address-translate.js';
 
-const ACCESS: WalkAccess[] = ['read', 'write', 'fetch'];
-
 export class MmuSpace implements AddressSpace {
   private regimes: Regimes | null = null;
+  private readonly result = new Translated();
 
   /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
   cpu!: Cpu;
 
   constructor(private readonly phys: PhysicalSpace, readonly mmu: Mmu) {
-    const drop = (e: TlbEntry) => this.cpu.dropHostEntry(e, e.shift === 12 ? e.vpn : undefined);
-    mmu.tlb.l1i.onEvict = drop;
-    mmu.tlb.l1d.onEvict = drop;
-  }
-
-  get lastEntry(): TlbEntry | null {
-    return this.mmu.lastEntry;
+    mmu.tlb.l1d.onEvict = (slot, vpn4k) => this.cpu.dropHostData(slot, vpn4k);
+    mmu.tlb.l1i.onEvict = (slot) => this.cpu.dropHostFetch(slot);
+    mmu.useRam((pa) => phys.ramPage(pa));
   }
 
   /** Reads a translation table descriptor from physical memory. */
@@ -51,18 +44,21 @@ export class MmuSpace implements AddressSpace {
     });
   }
 
-  lookup(vpn: number, access: Access, va: number): Page {
+  lookup(vpn: number, access: Access, va: number, fill: HostFill): Page {
     const c = this.cpu;
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
     const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
-    const m = this.mmu;
+    const t = this.result;
     let pa: number;
     try {
-      pa = m.translate(va, ACCESS[access], el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid);
+      // the CPU's access codes (Read 0, Write 1, Fetch 2) are the walker's
+      pa = this.mmu.translate(va, access, el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid, t);
     } finally {
-      c.cycles += m.lastCycles; // a walk that faults cost its fetches too
+      c.cycles += t.cycles; // a walk that faults cost its fetches too
     }
+    fill.entry = t.entry;
+    fill.writable = t.writable;
     return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
   }
 }

@@ -15,6 +15,8 @@ export class CacheLevel {
   private readonly ways: number;
   private readonly tags: Float64Array;
   private readonly stamps: Float64Array;
+  /** Per set, the way used last: a hit there needs no scan and no new stamp (it is already the most recent). */
+  private readonly mru: Int32Array;
   private clock = 0;
 
   constructor(cfg: CacheLevelTiming, lineBytes: number) {
@@ -23,24 +25,32 @@ export class CacheLevel {
     this.latency = cfg.latency;
     this.tags = new Float64Array(this.sets * this.ways).fill(-1);
     this.stamps = new Float64Array(this.sets * this.ways);
+    this.mru = Int32Array.from({ length: this.sets }, (_, set) => set * this.ways);
   }
 
   /** Looks up a line (its number: PA / line size); on a miss the LRU way of its set is refilled with it. */
   access(line: number): boolean {
     const ways = this.ways, tags = this.tags, stamps = this.stamps;
-    const base = (line % this.sets) * ways;
+    const set = line % this.sets;
+    if (tags[this.mru[set]!] === line) {
+      this.stats.hits++;
+      return true;
+    }
+    const base = set * ways;
     const now = ++this.clock;
     let victim = base;
     for (let i = base; i < base + ways; i++) {
       if (tags[i] === line) {
         stamps[i] = now;
+        this.mru[set] = i;
         this.stats.hits++;
         return true;
       }
-      if (stamps[i] < stamps[victim]) victim = i;
+      if (stamps[i]! < stamps[victim]!) victim = i;
     }
     tags[victim] = line;
     stamps[victim] = now;
+    this.mru[set] = victim;
     this.stats.misses++;
     return false;
   }

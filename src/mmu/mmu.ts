@@ -3,12 +3,18 @@
 // the nested TLB whose descriptor fetches go through the data-cache hierarchy.
 // It charges TLB lookups and walk fetches to their categories, counts walks by
 // kind, stage and level, and carries out TLBIs on every structure they reach.
+// A translation's outcome is an explicit record (`Translated`), reused from
+// access to access: the hit and miss paths allocate nothing.
 import type { CacheHierarchy } from '../mem/cache.js';
+import type { Page } from '../core/memory.js';
 import type { Timing } from '../spec/timing.js';
 import type { Stage1Regime, Stage2Regime } from './regime.js';
-import { TlbHierarchy, tlbConfig, tlbi, accessKind, pageNumber, type TlbEntry, type TlbiContext } from './tlb.js';
+import { TlbHierarchy, TlbHit, tlbConfig, tlbi, pageNumber, KIND_OF_ACCESS, type TlbiContext } from './tlb.js';
 import { NestedTlb, WalkCache, walkCacheScope } from './walk-cache.js';
-import { walk, isFault, checkAccess, faultException, type Access, type Fetches, type WalkCaches } from './walker.js';
+import {
+  ACCESS_CODE, DescSource, FETCH, WRITE, Walker, faultException, faultOf, permissionFault,
+  type Access, type WalkFault,
+} from './walker.js';
 
 export interface WalkStats {
   count: number;
@@ -25,6 +31,58 @@ export interface WalkStats {
 /** Cycles spent by the MMU, by category. */
 export interface MmuCycles { tlb: number; walkS1: number; walkS2: number }
 
+/** What a translation found: the PA, the L1 TLB entry (slot) holding it, what it cost, whether the page may also be written. */
+export class Translated {
+  pa = 0;
+  /** The slot of the L1 TLB entry (L1 I for fetches, else L1 D); -1: the regime translates nothing (MMU off). */
+  entry = -1;
+  /** Cycles of the TLB lookups and walk fetches (also when the translation faulted). */
+  cycles = 0;
+  /** Whether a write at the same EL would be allowed through the same entry. */
+  writable = false;
+}
+
+const TWO32 = 2 ** 32;
+
+/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
+const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
+
+/** Descriptor fetches of the model: through the data caches, charged to the walk of their stage. */
+class ModelDescs extends DescSource {
+  /** Cycles of the fetches since the last reset. */
+  walkCycles = 0;
+  /** RAM pages by PA (set by the machine); without it, `descriptor` reads each one as a BigInt. */
+  ramPage: ((pa: number) => Page | undefined) | null = null;
+
+  constructor(private readonly dcache: CacheHierarchy, private readonly cycles: MmuCycles, private readonly descriptor: (pa: number) => bigint) {
+    super();
+  }
+
+  read(pa: number, stage: 1 | 2): boolean {
+    const c = this.dcache.access(pa);
+    this.walkCycles += c;
+    if (stage === 1) this.cycles.walkS1 += c;
+    else this.cycles.walkS2 += c;
+    if (this.ramPage !== null) {
+      const p = this.ramPage(pa);
+      if (p === undefined) return false;
+      const off = pa & 0xfff;
+      this.lo = p.view.getUint32(off, true);
+      this.hi = p.view.getUint32(off + 4, true);
+      return true;
+    }
+    let d: bigint;
+    try {
+      d = this.descriptor(pa);
+    } catch {
+      return false;
+    }
+    this.lo = Number(d & 0xffffffffn);
+    this.hi = Number(d >> 32n);
+    return true;
+  }
+}
+
 export class Mmu {
   readonly tlb: TlbHierarchy;
   readonly s1Cache: WalkCache | undefined;
@@ -35,11 +93,10 @@ export class Mmu {
     fetchesByStage: { s1: 0, s2: 0 }, fetchesByLevel: { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0] }, fetchesPerWalk: {},
   };
   readonly cycles: MmuCycles = { tlb: 0, walkS1: 0, walkS2: 0 };
-  private walkCycles = 0;
-  /** Of the last `translate`: the L1 TLB entry holding the translation (null: the regime translates nothing) and the cycles it cost (TLB lookups, walk fetches). */
-  lastEntry: TlbEntry | null = null;
-  lastCycles = 0;
-  private readonly fetch: (pa: number, stage: 1 | 2) => bigint;
+  private readonly descs: ModelDescs;
+  private readonly walker: Walker;
+  private readonly hit = new TlbHit();
+  private readonly caches: { vmid: number; s1?: WalkCache; s2?: WalkCache; nested?: NestedTlb };
 
   constructor(t: Timing, dcache: CacheHierarchy, descriptor: (pa: number) => bigint) {
     this.tlb = new TlbHierarchy(tlbConfig(t));
@@ -47,54 +104,77 @@ export class Mmu {
     this.s1Cache = on && t.walkCache.s1.enabled ? new WalkCache(t.walkCache.s1.entries) : undefined;
     this.s2Cache = on && t.walkCache.s2.enabled ? new WalkCache(t.walkCache.s2.entries) : undefined;
     this.nested = on && t.nestedTlb.enabled ? new NestedTlb(t.nestedTlb.entries) : undefined;
-    this.fetch = (pa, stage) => {
-      const c = dcache.access(pa);
-      this.walkCycles += c;
-      if (stage === 1) this.cycles.walkS1 += c;
-      else this.cycles.walkS2 += c;
-      return descriptor(pa);
-    };
+    this.descs = new ModelDescs(dcache, this.cycles, descriptor);
+    this.walker = new Walker(this.descs);
+    this.caches = { vmid: 0, s1: this.s1Cache, s2: this.s2Cache, nested: this.nested };
+  }
+
+  /** Reads descriptors straight from RAM pages (`ramPage(pa)`: the page holding pa, undefined where there is no RAM). */
+  useRam(ramPage: (pa: number) => Page | undefined): void {
+    this.descs.ramPage = ramPage;
   }
 
   /**
-   * Translates `va` for an access at `el` in the stage 1 regime `regs` (nested over `s2` when
-   * given); `vmid` is the current VMID. Returns the PA (entry and cost in lastEntry, lastCycles);
-   * throws the architectural fault.
+   * Translates `va` (a signed-64 Number, as the CPU holds addresses) for an access (READ, WRITE,
+   * FETCH, or the walker's name) at `el` in the stage 1 regime `regs` (nested over `s2` when
+   * given); `vmid` is the current VMID. The outcome goes to `out` (its cycles also when the
+   * translation faults); returns the PA; throws the architectural fault.
    */
-  translate(va: number, access: Access, el: 0 | 1 | 2, regs: Stage1Regime, s2: Stage2Regime | undefined, vmid: number): number {
-    this.lastEntry = null;
-    this.lastCycles = 0;
+  translate(va: number, access: number | Access, el: 0 | 1 | 2, regs: Stage1Regime, s2: Stage2Regime | undefined, vmid: number, out: Translated): number {
+    const a = typeof access === 'number' ? access : ACCESS_CODE[access];
+    out.entry = -1;
+    out.cycles = 0;
+    out.writable = true;
+    const vaHi = Math.floor(va / TWO32) >>> 0, vaLo = va >>> 0;
+    const w = this.walker;
     if (!regs.enabled && !s2) {
-      const flat = walk(BigInt.asUintN(64, BigInt(va)), access, el, regs, this.fetch);
-      if (isFault(flat)) throw faultException(flat, el);
-      return va;
+      if (!w.walk(vaHi, vaLo, a, el, regs, undefined, undefined)) throw this.walkFault(va, a, el);
+      return (out.pa = va);
     }
-    const regime = regs.regime;
-    const tagVmid = regime === 'el2' ? 0 : vmid;
-    const asid = regime === 'el2' ? 0 : regs.halves[0].asid;
-    // the hit path in Numbers: BigInts cost an allocation each
-    const e = this.tlb.lookupPage(pageNumber(va), regime, asid, tagVmid, access);
-    const lookupCycles = (this.lastCycles = this.tlb.lastCycles);
-    this.cycles.tlb += lookupCycles;
-    if (e) {
-      const denied = checkAccess(e.t, access, el);
-      if (denied) throw faultException(denied, el);
-      const size = 2 ** e.shift;
-      this.lastEntry = e;
-      return e.paPage + (va - Math.floor(va / size) * size);
+    const el2 = regs.regime === 'el2';
+    const tagVmid = el2 ? 0 : vmid;
+    const asid = el2 ? 0 : regs.halves[0].asid;
+    const kind = KIND_OF_ACCESS[a]!;
+    const l1 = kind === 0 ? this.tlb.l1i : this.tlb.l1d;
+    const h = this.tlb.find(pageNumber(va), el2 ? 1 : 0, asid, tagVmid, kind, this.hit);
+    this.cycles.tlb += h.cycles;
+    out.cycles = h.cycles;
+    if (h.level !== 0) {
+      const s = h.slot;
+      const perms = l1.perms[s]!;
+      const denied = permissionFault(perms, a, el);
+      if (denied !== 0) throw faultException(this.hitFault(l1, s, denied, a), el);
+      const size = POW2[l1.shift[s]!]!;
+      out.entry = s;
+      out.writable = permissionFault(perms, WRITE, el) === 0;
+      return (out.pa = l1.paPage[s]! + (va - Math.floor(va / size) * size));
     }
-    const v = BigInt.asUintN(64, BigInt(va));
-    this.walkCycles = 0;
-    const caches: WalkCaches = { vmid, s1: this.s1Cache, s2: this.s2Cache, nested: this.nested };
-    const r = walk(v, access, el, regs, this.fetch, s2, caches);
-    this.count(r.fetches, access);
-    this.lastCycles = lookupCycles + this.walkCycles;
-    if (isFault(r)) {
+    this.descs.walkCycles = 0;
+    this.caches.vmid = vmid;
+    const ok = w.walk(vaHi, vaLo, a, el, regs, s2, this.caches);
+    this.count(a);
+    out.cycles += this.descs.walkCycles;
+    if (!ok) {
       this.walks.faults++;
-      throw faultException(r, el);
+      throw this.walkFault(va, a, el);
     }
-    this.lastEntry = this.tlb.insert(r, regime, tagVmid, access);
-    return Number(r.pa);
+    out.entry = this.tlb.fill(w.out, vaHi, vaLo, el2 ? 1 : 0, tagVmid, kind);
+    out.writable = permissionFault(w.out.perms, WRITE, el) === 0;
+    return (out.pa = w.out.pa);
+  }
+
+  private walkFault(va: number, access: number, el: number) {
+    const name: Access = access === FETCH ? 'fetch' : access === WRITE ? 'write' : 'read';
+    return faultException(faultOf(this.walker.out, BigInt.asUintN(64, BigInt(va)), name), el);
+  }
+
+  /** The permission fault of a TLB hit: reported with the VA and IPA the entry was filled for, at the level of the stage that denies. */
+  private hitFault(t: TlbHierarchy['l1d'], s: number, stage: 1 | 2, access: number): WalkFault {
+    const base = {
+      kind: 'permission' as const, s1ptw: false, write: access === WRITE, fetch: access === FETCH, va: t.vaOf(s),
+      fetches: { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0], total: 0 },
+    };
+    return stage === 1 ? { ...base, level: t.s1Level[s]!, stage: 1 } : { ...base, level: t.s2Level[s]!, stage: 2, ipa: BigInt(t.ipaOf(s)) };
   }
 
   /** `TLBI op, xt`: the TLBs and the walk caches lose exactly what the operation's scope covers. */
@@ -107,17 +187,19 @@ export class Mmu {
     this.nested?.invalidate(scope);
   }
 
-  private count(f: Fetches, access: Access): void {
-    const w = this.walks;
+  private count(access: number): void {
+    const w = this.walks, o = this.walker.out;
     w.count++;
-    w.byKind[accessKind(access)]++;
-    w.fetches += f.total;
+    if (access === FETCH) w.byKind.instruction++;
+    else if (access === WRITE) w.byKind.write++;
+    else w.byKind.read++;
+    w.fetches += o.total;
     for (let l = 0; l < 4; l++) {
-      w.fetchesByStage.s1 += f.s1[l]!;
-      w.fetchesByStage.s2 += f.s2[l]!;
-      w.fetchesByLevel.s1[l]! += f.s1[l]!;
-      w.fetchesByLevel.s2[l]! += f.s2[l]!;
+      w.fetchesByStage.s1 += o.s1[l]!;
+      w.fetchesByStage.s2 += o.s2[l]!;
+      w.fetchesByLevel.s1[l]! += o.s1[l]!;
+      w.fetchesByLevel.s2[l]! += o.s2[l]!;
     }
-    w.fetchesPerWalk[f.total] = (w.fetchesPerWalk[f.total] ?? 0) + 1;
+    w.fetchesPerWalk[o.total] = (w.fetchesPerWalk[o.total] ?? 0) + 1;
   }
 }

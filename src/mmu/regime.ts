@@ -19,6 +19,8 @@ export interface TableRegime {
   readonly startLevel: number;
   /** Address of the (first) start-level table, aligned to the start table size. */
   readonly base: bigint;
+  /** `base` as a Number (exact: at most 48 bits), for the walker. */
+  readonly baseNum: number;
   /** Number of concatenated start-level tables (stage 2 only; 1 for stage 1). */
   readonly concat: number;
   /** Output address size in bits (IPS/PS limited by PAMax). */
@@ -100,7 +102,7 @@ function stage1Half(tnsz: number, g: GranuleBits, ttbr: bigint, oaBits: number, 
   const startLevel = 4 - levels;
   const indexBits = inputBits - ((3 - startLevel) * stride + g);
   const { base, fault } = baseAndCheck(ttbr, 3 + indexBits, oaBits);
-  return { granuleBits: g, inputBits, startLevel, base, concat: 1, oaBits, asid, fault: disabled ? 'translation' : fault };
+  return { granuleBits: g, inputBits, startLevel, base, baseNum: Number(base), concat: 1, oaBits, asid, fault: disabled ? 'translation' : fault };
 }
 
 export interface El10Regs { SCTLR_EL1: bigint; TCR_EL1: bigint; TTBR0_EL1: bigint; TTBR1_EL1: bigint }
@@ -181,6 +183,7 @@ export function decodeStage2(r: Stage2Regs, opts: RegimeOptions = {}): Stage2Reg
     inputBits,
     startLevel: level,
     base,
+    baseNum: Number(base),
     concat,
     oaBits,
     vmid: field(r.VTTBR_EL2, F.VTTBR_EL2.VMID),

@@ -18,7 +18,7 @@
 // Not modelled here (left to the walk caches, issue 4 item 3): intermediate-level (table)
 // entries, so the "last level only" TLBI forms (VALE1, VAALE1, VALE2, IPAS2LE1) remove exactly
 // what their non-L forms remove from these leaf-only TLBs.
-import type { Access, Translation } from './walker.js';
+import type { Access, Perms, Translation, WalkOut } from './walker.js';
 import type { Timing } from '../spec/timing.js';
 
 export type TlbRegime = 'el10' | 'el2';
@@ -55,10 +55,6 @@ export interface TlbEntry {
   readonly paBase: bigint;
   /** paBase as a Number (exact: PAs have at most 48 bits), for the simulator's fast path. */
   readonly paPage: number;
-}
-
-interface Slot extends TlbEntry {
-  stamp: number;
 }
 
 export interface KindCounts { instruction: number; read: number; write: number }
@@ -99,8 +95,22 @@ function vpn4k(va: bigint): number {
 
 /** Counter index of each access kind (`touch` takes the index itself). */
 export const KIND_INDEX = { instruction: 0, read: 1, write: 2 } as const;
+/** The walker's access codes (READ, WRITE, FETCH) as KIND_INDEX's. */
+export const KIND_OF_ACCESS: readonly (0 | 1 | 2)[] = [1, 2, 0];
 
-/** One TLB level. */
+const TWO32 = 2 ** 32;
+
+/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
+const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
+const EL10 = 0, EL2 = 1;
+const regimeCode = (r: TlbRegime) => (r === 'el2' ? EL2 : EL10);
+
+/**
+ * One TLB level. Entries live in typed-array columns indexed by slot (set * ways + way: an entry
+ * keeps its slot until it leaves), so a lookup or a fill allocates nothing and an entry is named
+ * by its slot number. Each set also keeps its entries' order (`order`), which random replacement
+ * indexes; `seq` orders entries as a lookup prefers them when several match (the oldest filled).
+ */
 export class Tlb {
   readonly name: string;
   readonly entries: number;
@@ -111,6 +121,45 @@ export class Tlb {
   private readonly counts = new Float64Array(6);
   private evictions = 0;
   private invalidations = 0;
+
+  // tags
+  readonly vpn: Float64Array;
+  readonly shift: Uint8Array;
+  readonly regime: Uint8Array;
+  readonly vmid: Int32Array;
+  /** -1: global. */
+  readonly asid: Int32Array;
+  private readonly stamp: Float64Array;
+  private readonly seq: Float64Array;
+  private readonly valid: Uint8Array;
+  // the translation: its VA (two words), IPA and PA, the page's PA, and what checks and TLBIs need
+  private readonly vaHi: Uint32Array;
+  private readonly vaLo: Uint32Array;
+  private readonly ipa: Float64Array;
+  private readonly pa: Float64Array;
+  readonly paPage: Float64Array;
+  readonly s1Size: Float64Array;
+  readonly s2Size: Float64Array;
+  readonly s1Level: Int8Array;
+  readonly s2Level: Int8Array;
+  /** Permission bits (walker.ts permissionFault). */
+  readonly perms: Uint16Array;
+  private readonly attrs: Int8Array;
+  /** The translation's own ASID (-1: global) and stage 2 VMID (-1: none). */
+  private readonly tAsid: Int32Array;
+  readonly tVmid: Int32Array;
+  /** The Translation as inserted by `insert` (kept for `entry`); undefined after a fill from a walk. */
+  private readonly orig: (Translation | undefined)[];
+
+  private readonly order: Int32Array;
+  private readonly setCount: Int32Array;
+  private clock = 0;
+  private seqClock = 0;
+  private rng: number;
+  /** Entries per page-size shift; `shifts` lists the shifts with entries, ascending. */
+  private readonly shiftCount = new Int32Array(64);
+  private shifts: number[] = [];
+  private count = 0;
 
   /** Lookups that missed (what the PMU's refill events count). */
   get misses(): number {
@@ -126,16 +175,6 @@ export class Tlb {
     };
   }
 
-  private readonly table: Slot[][];
-  /** The entries by `key` (page number and page size), whatever their other tags, for lookups without a scan. */
-  private readonly index = new Map<number, Slot[]>();
-  private clock = 0;
-  private rng: number;
-  /** Page-size shifts present, with their entry counts; `shifts` lists those with count > 0, ascending. */
-  private readonly shiftCount = new Map<number, number>();
-  private shifts: number[] = [];
-  private count = 0;
-
   constructor(opts: TlbOptions) {
     const ways = opts.ways ?? opts.entries;
     if (!Number.isInteger(opts.entries) || opts.entries <= 0) throw new Error(`TLB ${opts.name}: entries must be a positive integer`);
@@ -148,7 +187,31 @@ export class Tlb {
     this.sets = opts.entries / ways;
     this.replacement = opts.replacement;
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
-    this.table = Array.from({ length: this.sets }, () => []);
+    const n = opts.entries;
+    this.vpn = new Float64Array(n);
+    this.shift = new Uint8Array(n);
+    this.regime = new Uint8Array(n);
+    this.vmid = new Int32Array(n);
+    this.asid = new Int32Array(n);
+    this.stamp = new Float64Array(n);
+    this.seq = new Float64Array(n);
+    this.valid = new Uint8Array(n);
+    this.vaHi = new Uint32Array(n);
+    this.vaLo = new Uint32Array(n);
+    this.ipa = new Float64Array(n);
+    this.pa = new Float64Array(n);
+    this.paPage = new Float64Array(n);
+    this.s1Size = new Float64Array(n);
+    this.s2Size = new Float64Array(n);
+    this.s1Level = new Int8Array(n);
+    this.s2Level = new Int8Array(n);
+    this.perms = new Uint16Array(n);
+    this.attrs = new Int8Array(5 * n);
+    this.tAsid = new Int32Array(n);
+    this.tVmid = new Int32Array(n);
+    this.orig = new Array<Translation | undefined>(n).fill(undefined);
+    this.order = new Int32Array(n);
+    this.setCount = new Int32Array(this.sets);
   }
 
   /** Number of valid entries. */
@@ -161,51 +224,61 @@ export class Tlb {
    * a miss under `kind` and, on a hit, makes the entry most recently used.
    */
   lookup(va: bigint, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind = 'read'): TlbEntry | undefined {
-    return this.lookupPage(vpn4k(va), regime, asid, vmid, kind);
+    const s = this.lookupSlot(vpn4k(va), regimeCode(regime), asid, vmid, KIND_INDEX[accessKind(kind)]);
+    return s < 0 ? undefined : this.entry(s);
   }
 
-  /** `lookup` by the 4 KiB page number VA[55:12] (see `pageNumber`), without BigInts. */
-  lookupPage(p4: number, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind = 'read'): TlbEntry | undefined {
-    const e = this.find(p4, regime, asid, vmid);
-    const k = accessKind(kind);
-    if (e) {
-      e.stamp = ++this.clock;
-      this.counts[KIND_INDEX[k]]++;
+  /** `lookup` by the 4 KiB page number VA[55:12] (see `pageNumber`), regime code and KIND_INDEX: the slot, or -1. */
+  lookupSlot(p4: number, regime: number, asid: number, vmid: number, kind: number): number {
+    const s = this.find(p4, regime, asid, vmid);
+    if (s >= 0) {
+      this.stamp[s] = ++this.clock;
+      this.counts[kind]!++;
     } else {
-      this.counts[3 + KIND_INDEX[k]]++;
+      this.counts[3 + kind]!++;
     }
-    return e;
+    return s;
   }
 
-  /** Called with each entry an insertion displaces (the CPU's host-side TLB must drop its copies). */
-  onEvict: ((e: TlbEntry) => void) | null = null;
+  /** Called with each entry an insertion displaces, by slot, with its 4 KiB page number (-1: a larger page): the CPU's host-side TLB must drop its copies. */
+  onEvict: ((slot: number, vpn4k: number) => void) | null = null;
 
   /**
-   * A hit served by the CPU's host-side TLB from a copy of entry `e`: counted as a hit of this
-   * level and made most recently used, exactly as if `lookup` had found it. `kind` is KIND_INDEX's.
+   * A hit served by the CPU's host-side TLB from a copy of the entry in `slot`: counted as a hit
+   * of this level and made most recently used, exactly as if `lookup` had found it. `kind` is KIND_INDEX's.
    */
-  touch(e: TlbEntry, kind: 0 | 1 | 2): void {
-    (e as Slot).stamp = ++this.clock;
-    this.counts[kind]++;
+  touch(slot: number, kind: number): void {
+    this.stamp[slot] = ++this.clock;
+    this.counts[kind]!++;
   }
 
   /** Like `lookup` without counting or touching the replacement state. */
   peek(va: bigint, regime: TlbRegime, asid: number, vmid: number): TlbEntry | undefined {
-    return this.find(vpn4k(va), regime, asid, vmid);
+    const s = this.find(vpn4k(va), regimeCode(regime), asid, vmid);
+    return s < 0 ? undefined : this.entry(s);
   }
 
-  private find(p4: number, regime: TlbRegime, asid: number, vmid: number): Slot | undefined {
-    if (this.count === 0) return undefined;
-    const el2 = regime === 'el2';
-    for (const s of this.shifts) {
-      const vpn = Math.floor(p4 / 2 ** (s - PAGE4K_SHIFT));
-      const list = this.index.get(key(vpn, s));
-      if (list === undefined) continue;
-      for (const e of list) {
-        if (e.vpn === vpn && e.shift === s && e.regime === regime && (el2 || e.vmid === vmid) && (e.asid === undefined || e.asid === asid)) return e;
+  /** Whether the entry in `slot` is global (matches every ASID). */
+  isGlobal(slot: number): boolean {
+    return this.asid[slot] === -1;
+  }
+
+  private find(p4: number, regime: number, asid: number, vmid: number): number {
+    if (this.count === 0) return -1;
+    const shifts = this.shifts, el2 = regime === EL2, ways = this.ways;
+    for (let j = 0; j < shifts.length; j++) {
+      const s = shifts[j]!;
+      const vpn = s === PAGE4K_SHIFT ? p4 : Math.floor(p4 / POW2[s - PAGE4K_SHIFT]!);
+      const base = (vpn % this.sets) * ways, end = base + this.setCount[vpn % this.sets]!;
+      let best = -1;
+      for (let k = base; k < end; k++) {
+        const i = this.order[k]!;
+        if (this.vpn[i] === vpn && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
+          && (this.asid[i] === -1 || this.asid[i] === asid) && (best < 0 || this.seq[i]! < this.seq[best]!)) best = i;
       }
+      if (best >= 0) return best;
     }
-    return undefined;
+    return -1;
   }
 
   /**
@@ -215,119 +288,204 @@ export class Tlb {
    */
   insert(t: Translation, regime: TlbRegime = 'el10', vmid: number = t.vmid ?? 0): TlbEntry {
     const shift = log2(t.pageSize);
-    const size = BigInt(t.pageSize);
-    const off = t.va & (size - 1n);
-    const vaBase = (t.va & VA56) - off;
-    const vpn = Math.floor(vpn4k(t.va) / 2 ** (shift - PAGE4K_SHIFT));
-    const asid = regime === 'el2' ? undefined : t.asid;
-    const paBase = t.pa - off;
-    return this.place({
-      t,
-      regime,
-      vmid: regime === 'el2' ? 0 : vmid,
-      asid,
-      shift,
-      vpn,
-      vaBase,
-      ipaBase: t.ipa - off,
-      paBase,
-      paPage: Number(paBase),
-      stamp: ++this.clock,
-    });
+    const va = BigInt.asUintN(64, t.va);
+    const vaHi = Number(va >> 32n), vaLo = Number(va & 0xffffffffn);
+    const s = this.fillTranslation(vaHi, vaLo, regime === 'el2' ? EL2 : EL10, vmid, shift, t.asid ?? -1, Number(t.ipa), Number(t.pa));
+    this.s1Size[s] = t.s1PageSize;
+    this.s2Size[s] = t.s2PageSize;
+    this.s1Level[s] = t.s1Level;
+    this.s2Level[s] = t.s2Level;
+    const bits = (p: Perms) => (p.r ? 1 : 0) | (p.w ? 2 : 0) | (p.x ? 4 : 0);
+    this.perms[s] = bits(t.s1Perms.user) | (bits(t.s1Perms.priv) << 3) | (bits(t.s2Perms) << 6);
+    const a = 5 * s;
+    this.attrs[a] = t.attrs.attrIndx;
+    this.attrs[a + 1] = t.attrs.sh;
+    this.attrs[a + 2] = t.attrs.ns ? 1 : 0;
+    this.attrs[a + 3] = t.attrs.s2MemAttr;
+    this.attrs[a + 4] = t.attrs.s2Sh;
+    this.tAsid[s] = t.asid ?? -1;
+    this.tVmid[s] = t.vmid ?? -1;
+    this.orig[s] = t;
+    return this.entry(s);
   }
 
-  /** Inserts a copy of another level's entry (an L1 refill from the L2). */
-  copy(e: TlbEntry): TlbEntry {
-    return this.place({
-      t: e.t, regime: e.regime, vmid: e.vmid, asid: e.asid, shift: e.shift, vpn: e.vpn,
-      vaBase: e.vaBase, ipaBase: e.ipaBase, paBase: e.paBase, paPage: e.paPage, stamp: ++this.clock,
-    });
+  /** Inserts a walk's result (`o`) for the VA given as its two words; returns the slot. */
+  fill(o: WalkOut, vaHi: number, vaLo: number, regime: number, vmid: number): number {
+    const s = this.fillTranslation(vaHi, vaLo, regime, vmid, o.pageShift, o.global ? -1 : o.asid, o.ipa, o.pa);
+    this.s1Size[s] = o.s1Size;
+    this.s2Size[s] = o.s2Size;
+    this.s1Level[s] = o.s1Level;
+    this.s2Level[s] = o.s2Level;
+    this.perms[s] = o.perms;
+    const a = 5 * s;
+    this.attrs[a] = o.attrIndx;
+    this.attrs[a + 1] = o.sh;
+    this.attrs[a + 2] = o.ns ? 1 : 0;
+    this.attrs[a + 3] = o.s2MemAttr;
+    this.attrs[a + 4] = o.s2Sh;
+    this.tAsid[s] = o.global ? -1 : o.asid;
+    this.tVmid[s] = o.vmid;
+    this.orig[s] = undefined;
+    return s;
   }
 
-  private place(slot: Slot): TlbEntry {
-    const { vpn, shift, regime, asid } = slot;
-    const set = this.table[vpn % this.sets]!;
-    const list = this.index.get(key(vpn, shift));
-    let same: Slot | undefined;
-    if (list) for (const e of list) if (e.vpn === vpn && e.shift === shift && e.regime === regime && e.vmid === slot.vmid && e.asid === asid) same = e;
-    if (same) {
-      this.onEvict?.(same);
-      this.unindex(same);
-      set[set.indexOf(same)] = slot;
-      this.reindex(slot);
-      return slot;
+  /** Places an entry and writes its tags and addresses (the caller writes the rest); returns its slot. */
+  private fillTranslation(vaHi: number, vaLo: number, regime: number, vmid: number, shift: number, tAsid: number, ipa: number, pa: number): number {
+    // VA[55:shift]; the offset of the VA in its page (shift <= 32 in Armv8.0: 1 GiB blocks at most)
+    const h = vaHi & 0xffffff;
+    const vpn = shift <= 32 ? h * POW2[32 - shift]! + Math.floor(vaLo / POW2[shift]!) : Math.floor(h / POW2[shift - 32]!);
+    const off = shift <= 32 ? vaLo % POW2[shift]! : (h % POW2[shift - 32]!) * TWO32 + vaLo;
+    const s = this.place(vpn, shift, regime, regime === EL2 ? 0 : vmid, regime === EL2 ? -1 : tAsid);
+    this.vaHi[s] = vaHi;
+    this.vaLo[s] = vaLo;
+    this.ipa[s] = ipa;
+    this.pa[s] = pa;
+    this.paPage[s] = pa - off;
+    return s;
+  }
+
+  /** Inserts a copy of another level's entry (an L1 refill from the L2); returns the slot. */
+  copy(from: Tlb, j: number): number {
+    const s = this.place(from.vpn[j]!, from.shift[j]!, from.regime[j]!, from.vmid[j]!, from.asid[j]!);
+    this.vaHi[s] = from.vaHi[j]!;
+    this.vaLo[s] = from.vaLo[j]!;
+    this.ipa[s] = from.ipa[j]!;
+    this.pa[s] = from.pa[j]!;
+    this.paPage[s] = from.paPage[j]!;
+    this.s1Size[s] = from.s1Size[j]!;
+    this.s2Size[s] = from.s2Size[j]!;
+    this.s1Level[s] = from.s1Level[j]!;
+    this.s2Level[s] = from.s2Level[j]!;
+    this.perms[s] = from.perms[j]!;
+    for (let k = 0; k < 5; k++) this.attrs[5 * s + k] = from.attrs[5 * j + k]!;
+    this.tAsid[s] = from.tAsid[j]!;
+    this.tVmid[s] = from.tVmid[j]!;
+    this.orig[s] = from.orig[j];
+    return s;
+  }
+
+  /** The slot for an entry with these tags: the one with the same tags, a free way of its set, or the victim. */
+  private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
+    const set = vpn % this.sets, base = set * this.ways, n = this.setCount[set]!;
+    const stamp = ++this.clock, seq = ++this.seqClock;
+    let s = -1;
+    for (let k = base; k < base + n; k++) {
+      const i = this.order[k]!;
+      if (this.vpn[i] === vpn && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
     }
-    if (set.length < this.ways) {
-      set.push(slot);
+    if (s >= 0) {
+      this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
+    } else if (n < this.ways) {
+      s = base;
+      while (this.valid[s] === 1) s++;
+      this.valid[s] = 1;
+      this.order[base + n] = s;
+      this.setCount[set] = n + 1;
+      this.count++;
+      this.addShift(shift);
     } else {
-      const victim = this.replacement === 'lru' ? lruIndex(set) : this.nextRandom() % this.ways;
-      const old = set[victim]!;
-      this.unindex(old);
-      this.onEvict?.(old);
-      set[victim] = slot;
+      if (this.replacement === 'lru') {
+        // the full set's entries are its slots (stamps are unique, so their order does not matter)
+        const stamp = this.stamp;
+        s = base;
+        for (let i = base + 1; i < base + n; i++) if (stamp[i]! < stamp[s]!) s = i;
+      } else {
+        s = this.order[base + (this.nextRandom() % this.ways)]!;
+      }
+      this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
       this.evictions++;
-      this.reindex(slot);
-      if (old.shift !== shift) {
-        this.removeShift(old.shift);
+      if (this.shift[s] !== shift) {
+        this.removeShift(this.shift[s]!);
         this.addShift(shift);
       }
-      return slot;
     }
-    this.reindex(slot);
-    this.count++;
-    this.addShift(shift);
-    return slot;
+    this.vpn[s] = vpn;
+    this.shift[s] = shift;
+    this.regime[s] = regime;
+    this.vmid[s] = vmid;
+    this.asid[s] = asid;
+    this.stamp[s] = stamp;
+    this.seq[s] = seq;
+    return s;
   }
 
-  /** Removes every entry `pred` selects; returns how many. */
-  invalidate(pred: (e: TlbEntry) => boolean): number {
-    let n = 0;
-    for (let i = 0; i < this.table.length; i++) {
-      const set = this.table[i]!;
-      if (set.length === 0) continue;
-      const keep = set.filter((e) => {
-        if (!pred(e)) return true;
-        this.removeShift(e.shift);
-        this.unindex(e);
-        return false;
-      });
-      n += set.length - keep.length;
-      this.table[i] = keep;
+  /** Removes every entry `pred` selects (by slot); returns how many. */
+  invalidate(pred: (t: Tlb, slot: number) => boolean): number {
+    let removed = 0;
+    for (let set = 0; set < this.sets; set++) {
+      const base = set * this.ways, n = this.setCount[set]!;
+      let kept = 0;
+      for (let k = 0; k < n; k++) {
+        const i = this.order[base + k]!;
+        if (pred(this, i)) {
+          this.removeShift(this.shift[i]!);
+          this.valid[i] = 0;
+          this.orig[i] = undefined;
+        } else {
+          this.order[base + kept++] = i;
+        }
+      }
+      this.setCount[set] = kept;
+      removed += n - kept;
     }
-    this.count -= n;
-    this.invalidations += n;
-    return n;
+    this.count -= removed;
+    this.invalidations += removed;
+    return removed;
   }
 
   /** Every valid entry (set by set, in way order). */
   *all(): IterableIterator<TlbEntry> {
-    for (const set of this.table) yield* set;
+    for (let set = 0; set < this.sets; set++) {
+      for (let k = 0; k < this.setCount[set]!; k++) yield this.entry(this.order[set * this.ways + k]!);
+    }
   }
 
-  private reindex(e: Slot): void {
-    const k = key(e.vpn, e.shift);
-    const list = this.index.get(k);
-    if (list) list.push(e);
-    else this.index.set(k, [e]);
+  /** A read-only view of the entry in `slot` (allocated: for tests and reports, not the fast path). */
+  entry(s: number): TlbEntry {
+    const shift = this.shift[s]!;
+    const vpn = this.vpn[s]!;
+    const va = (BigInt(this.vaHi[s]!) << 32n) | BigInt(this.vaLo[s]!);
+    const off = this.pa[s]! - this.paPage[s]!;
+    return {
+      t: this.orig[s] ?? this.translation(s, va),
+      regime: this.regime[s] === EL2 ? 'el2' : 'el10', vmid: this.vmid[s]!, asid: this.asid[s] === -1 ? undefined : this.asid[s],
+      shift, vpn, vaBase: BigInt(vpn) << BigInt(shift), ipaBase: BigInt(this.ipa[s]! - off), paBase: BigInt(this.paPage[s]!), paPage: this.paPage[s]!,
+    };
   }
 
-  private unindex(e: Slot): void {
-    const k = key(e.vpn, e.shift);
-    const list = this.index.get(k)!;
-    if (list.length === 1) this.index.delete(k);
-    else list.splice(list.indexOf(e), 1);
+  private translation(s: number, va: bigint): Translation {
+    const p = this.perms[s]!;
+    const perms = (b: number): Perms => ({ r: (b & 1) !== 0, w: (b & 2) !== 0, x: (b & 4) !== 0 });
+    const s1Perms = { user: perms(p), priv: perms(p >>> 3) }, s2Perms = perms(p >>> 6);
+    const and = (a: Perms, b: Perms): Perms => ({ r: a.r && b.r, w: a.w && b.w, x: a.x && b.x });
+    const a = 5 * s;
+    return {
+      va, ipa: BigInt(this.ipa[s]!), pa: BigInt(this.pa[s]!), pageSize: 2 ** this.shift[s]!, s1PageSize: this.s1Size[s]!, s2PageSize: this.s2Size[s]!,
+      s1Level: this.s1Level[s]!, s2Level: this.s2Level[s]!, s1Perms, s2Perms, perms: { user: and(s1Perms.user, s2Perms), priv: and(s1Perms.priv, s2Perms) },
+      attrs: { attrIndx: this.attrs[a]!, sh: this.attrs[a + 1]!, ns: this.attrs[a + 2] === 1, s2MemAttr: this.attrs[a + 3]!, s2Sh: this.attrs[a + 4]! },
+      asid: this.tAsid[s] === -1 ? undefined : this.tAsid[s], global: this.tAsid[s] === -1, vmid: this.tVmid[s] === -1 ? undefined : this.tVmid[s],
+      fetches: { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0], total: 0 },
+    };
+  }
+
+  /** The VA (unsigned 64-bit) and IPA of the translation in `slot` (for the permission faults of a hit). */
+  vaOf(s: number): bigint {
+    return (BigInt(this.vaHi[s]!) << 32n) | BigInt(this.vaLo[s]!);
+  }
+  ipaOf(s: number): number {
+    return this.ipa[s]!;
   }
 
   private addShift(s: number): void {
-    const c = this.shiftCount.get(s) ?? 0;
-    this.shiftCount.set(s, c + 1);
-    if (c === 0) this.shifts = [...this.shiftCount.keys()].filter((k) => this.shiftCount.get(k)! > 0).sort((a, b) => a - b);
+    if (this.shiftCount[s]!++ === 0) {
+      const out: number[] = [];
+      for (let k = 0; k < 64; k++) if (this.shiftCount[k]! > 0) out.push(k);
+      this.shifts = out;
+    }
   }
 
   private removeShift(s: number): void {
-    const c = this.shiftCount.get(s)! - 1;
-    this.shiftCount.set(s, c);
-    if (c === 0) this.shifts = this.shifts.filter((k) => k !== s);
+    if (--this.shiftCount[s]! === 0) this.shifts = this.shifts.filter((k) => k !== s);
   }
 
   /** mulberry32. */
@@ -338,15 +496,6 @@ export class Tlb {
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
     return (z ^ (z >>> 14)) >>> 0;
   }
-}
-
-/** Index key of a page number and page-size shift: a small integer (fast as a Map key); entries sharing one are told apart by their tags. */
-const key = (vpn: number, shift: number) => (vpn % 0x2000000) * 32 + (shift - PAGE4K_SHIFT);
-
-function lruIndex(set: Slot[]): number {
-  let v = 0;
-  for (let i = 1; i < set.length; i++) if (set[i]!.stamp < set[v]!.stamp) v = i;
-  return v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +540,15 @@ export type TlbLookup =
     }
   | { readonly level: 'miss'; readonly translation: undefined; readonly cycles: number };
 
+/** The result of a hierarchy lookup (`TlbHierarchy.find`): where it hit, the L1 slot, its cost. Reused. */
+export class TlbHit {
+  /** 1 (L1), 2 (L2, refilled into the L1), 0 (miss). */
+  level = 0;
+  /** The L1 slot holding the translation; -1 on a miss. */
+  slot = -1;
+  cycles = 0;
+}
+
 export class TlbHierarchy {
   readonly l1i: Tlb;
   readonly l1d: Tlb;
@@ -414,30 +572,30 @@ export class TlbHierarchy {
    * the L1. Cycles: L1 hit = l1 latency; L2 hit and miss = l1 + l2 latency (a miss then walks).
    */
   lookup(va: bigint, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind): TlbLookup {
-    const e = this.lookupPage(vpn4k(va), regime, asid, vmid, kind);
-    if (!e) return { level: 'miss', translation: undefined, cycles: this.lastCycles };
-    return hit(this.lastLevel === 1 ? 'l1' : 'l2', e, va, this.lastCycles);
+    const k = KIND_INDEX[accessKind(kind)];
+    const r = this.find(vpn4k(va), regimeCode(regime), asid, vmid, k, new TlbHit());
+    if (r.level === 0) return { level: 'miss', translation: undefined, cycles: r.cycles };
+    const e = (k === 0 ? this.l1i : this.l1d).entry(r.slot);
+    const off = (va & VA56) - e.vaBase;
+    return { level: r.level === 1 ? 'l1' : 'l2', translation: e.t, entry: e, ipa: e.ipaBase + off, pa: e.paBase + off, cycles: r.cycles };
   }
 
-  /** Level (1, 2; 0 = miss) and cycles of the last `lookupPage`. */
-  lastLevel = 0;
-  lastCycles = 0;
-
-  /** `lookup` by the 4 KiB page number VA[55:12] (`pageNumber`): the L1 entry, or undefined on a miss; level and cycles in lastLevel and lastCycles. */
-  lookupPage(p4: number, regime: TlbRegime, asid: number, vmid: number, kind: Access | TlbAccessKind): TlbEntry | undefined {
-    const k = accessKind(kind);
-    const l1 = k === 'instruction' ? this.l1i : this.l1d;
-    const l1c = k === 'instruction' ? this.config.l1i : this.config.l1d;
-    const e1 = l1.lookupPage(p4, regime, asid, vmid, k);
-    if (e1) {
-      this.lastLevel = 1;
-      this.lastCycles = l1c.latency;
-      return e1;
+  /** `lookup` by the 4 KiB page number VA[55:12] (`pageNumber`), regime code (0 EL1&0, 1 EL2) and KIND_INDEX, into `r`. */
+  find(p4: number, regime: number, asid: number, vmid: number, kind: number, r: TlbHit): TlbHit {
+    const l1 = kind === 0 ? this.l1i : this.l1d;
+    const l1latency = kind === 0 ? this.config.l1i.latency : this.config.l1d.latency;
+    const s1 = l1.lookupSlot(p4, regime, asid, vmid, kind);
+    if (s1 >= 0) {
+      r.level = 1;
+      r.slot = s1;
+      r.cycles = l1latency;
+      return r;
     }
-    this.lastCycles = l1c.latency + this.config.l2.latency;
-    const e2 = this.l2.lookupPage(p4, regime, asid, vmid, k);
-    this.lastLevel = e2 ? 2 : 0;
-    return e2 && l1.copy(e2);
+    r.cycles = l1latency + this.config.l2.latency;
+    const s2 = this.l2.lookupSlot(p4, regime, asid, vmid, kind);
+    r.level = s2 >= 0 ? 2 : 0;
+    r.slot = s2 >= 0 ? l1.copy(this.l2, s2) : -1;
+    return r;
   }
 
   /** Fills the L2 and the L1 for `kind` with a walk's result; returns the L1 entry. */
@@ -446,15 +604,16 @@ export class TlbHierarchy {
     return (accessKind(kind) === 'instruction' ? this.l1i : this.l1d).insert(t, regime, vmid);
   }
 
+  /** Fills the L2 and the L1 for KIND_INDEX `kind` with a walk's result (`o`) for the VA's words; returns the L1 slot. */
+  fill(o: WalkOut, vaHi: number, vaLo: number, regime: number, vmid: number, kind: number): number {
+    this.l2.fill(o, vaHi, vaLo, regime, vmid);
+    return (kind === 0 ? this.l1i : this.l1d).fill(o, vaHi, vaLo, regime, vmid);
+  }
+
   /** Removes what `pred` selects from every level; returns the number of entries removed. */
-  invalidate(pred: (e: TlbEntry) => boolean): number {
+  invalidate(pred: (t: Tlb, slot: number) => boolean): number {
     return this.l1i.invalidate(pred) + this.l1d.invalidate(pred) + this.l2.invalidate(pred);
   }
-}
-
-function hit(level: 'l1' | 'l2', e: TlbEntry, va: bigint, cycles: number): TlbLookup {
-  const off = (va & VA56) - e.vaBase;
-  return { level, translation: e.t, entry: e, ipa: e.ipaBase + off, pa: e.paBase + off, cycles };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -487,9 +646,9 @@ export function tlbiIpa(xt: bigint): bigint {
   return (xt & ((1n << 36n) - 1n)) << 12n;
 }
 
-/** Does entry `e` cover the 4 KiB page `p4` (VA[55:12])? */
-function covers(e: TlbEntry, p4: number): boolean {
-  return e.vpn === Math.floor(p4 / 2 ** (e.shift - PAGE4K_SHIFT));
+/** Does the entry in slot i cover the 4 KiB page `p4` (VA[55:12])? */
+function covers(t: Tlb, i: number, p4: number): boolean {
+  return t.vpn[i] === Math.floor(p4 / 2 ** (t.shift[i]! - PAGE4K_SHIFT));
 }
 
 /**
@@ -508,9 +667,9 @@ function covers(e: TlbEntry, p4: number): boolean {
  * - ALLE2: every EL2 entry.  VAE2, VALE2: EL2 entries covering VA.
  * The "L" (last level) forms differ only in walk caches, which these TLBs do not hold.
  */
-export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (e: TlbEntry) => boolean {
+export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (t: Tlb, i: number) => boolean {
   const base = baseOp(op);
-  const el10 = (e: TlbEntry) => e.regime === 'el10' && e.vmid === ctx.vmid;
+  const el10 = (t: Tlb, i: number) => t.regime[i] === EL10 && t.vmid[i] === ctx.vmid;
   switch (base) {
     case 'VMALLE1':
     case 'VMALLS12E1':
@@ -518,35 +677,34 @@ export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (e: Tlb
     case 'VAE1':
     case 'VALE1': {
       const p4 = vpn4k(tlbiVa(xt)), asid = tlbiAsid(xt, ctx.asid16);
-      return (e) => el10(e) && (e.asid === undefined || e.asid === asid) && covers(e, p4);
+      return (t, i) => el10(t, i) && (t.asid[i] === -1 || t.asid[i] === asid) && covers(t, i, p4);
     }
     case 'VAAE1':
     case 'VAALE1': {
       const p4 = vpn4k(tlbiVa(xt));
-      return (e) => el10(e) && covers(e, p4);
+      return (t, i) => el10(t, i) && covers(t, i, p4);
     }
     case 'ASIDE1': {
       const asid = tlbiAsid(xt, ctx.asid16);
-      return (e) => el10(e) && e.asid === asid;
+      return (t, i) => el10(t, i) && t.asid[i] === asid;
     }
     case 'IPAS2E1':
     case 'IPAS2LE1': {
-      const ipa = tlbiIpa(xt);
-      return (e) => {
-        const s2 = e.t.s2PageSize;
-        if (!el10(e) || s2 === 0 || e.t.vmid === undefined) return false;
-        const mask = ~(BigInt(s2) - 1n);
-        return (e.t.ipa & mask) === (ipa & mask);
+      const ipa = Number(tlbiIpa(xt));
+      return (t, i) => {
+        const s2 = t.s2Size[i]!;
+        if (!el10(t, i) || s2 === 0 || t.tVmid[i] === -1) return false;
+        return Math.floor(t.ipaOf(i) / s2) === Math.floor(ipa / s2);
       };
     }
     case 'ALLE1':
-      return (e) => e.regime === 'el10';
+      return (t, i) => t.regime[i] === EL10;
     case 'ALLE2':
-      return (e) => e.regime === 'el2';
+      return (t, i) => t.regime[i] === EL2;
     case 'VAE2':
     case 'VALE2': {
       const p4 = vpn4k(tlbiVa(xt));
-      return (e) => e.regime === 'el2' && covers(e, p4);
+      return (t, i) => t.regime[i] === EL2 && covers(t, i, p4);
     }
   }
 }

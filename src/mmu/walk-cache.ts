@@ -6,23 +6,13 @@
 //     page walk caches of Bhargava et al., ASPLOS 2008).
 //   - `NestedTlb`: IPA -> PA of the stage 1 descriptor fetches of a nested walk,
 //     so a hit skips that fetch's whole stage 2 walk.
-// Both are fully associative with LRU replacement (a Map's insertion order is its
-// recency order). The TLBIs that may remove them: `walkCacheScope`.
+// Both are fully associative with LRU replacement (a last-use stamp per entry).
+// Entries live in typed-array columns, found through a small hash of their key
+// (tag, level, address prefix): a lookup or an insertion allocates nothing.
+// The TLBIs that may remove them: `walkCacheScope`.
 import { baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlb.js';
 
-/** A cached table descriptor: the next table's address, and the table attributes accumulated down to it. */
-export interface CachedTable {
-  /** Level of the table descriptor (0..2); the walk goes on at level + 1. */
-  readonly level: number;
-  /** Address of the next-level table (an IPA for stage 1 under stage 2, else a PA). */
-  readonly next: number;
-  readonly apTableRO: boolean;
-  readonly apTableNoEl0: boolean;
-  readonly xnTable: boolean;
-  readonly pxnTable: boolean;
-}
-
-/** What a walk cache entry is tagged with (for lookups and for the TLBI scopes). */
+/** What a walk cache entry is tagged with (for the TLBI scopes). */
 export interface WalkTag {
   readonly stage: 1 | 2;
   /** Stage 1: 'el10' or 'el2'; stage 2: 'el10'. */
@@ -37,14 +27,6 @@ export interface WalkTag {
   readonly leaf?: true;
 }
 
-interface Entry extends CachedTable {
-  stamp: number;
-  readonly tag: WalkTag;
-  /** Input address range this descriptor maps: [base, base + size). */
-  readonly base: bigint;
-  readonly size: bigint;
-}
-
 export interface WalkCacheStats {
   /** Lookups that let the walk skip at least one level, by the level of the deepest descriptor found. */
   hits: number;
@@ -57,106 +39,223 @@ function regionShift(granuleBits: number, level: number): number {
   return (3 - level) * (granuleBits - 3) + granuleBits;
 }
 
-function tagKey(t: WalkTag): string {
-  return `${t.stage}${t.regime}/${t.vmid}/${t.asid}/${t.half}/${t.granuleBits}`;
+/**
+ * The small part of a tag as one integer (`k2`): stage, regime, TTBR half, granule, level, leaf.
+ * `tagBits` leaves the level out (the lookup adds each level it probes).
+ */
+export function tagBits(stage: 1 | 2, el2: boolean, half: number, granuleBits: number): number {
+  return (stage - 1) | ((el2 ? 1 : 0) << 1) | (half << 2) | (((granuleBits - 12) >> 1) << 3);
 }
+const LEVEL_SHIFT = 5;
+const LEAF_BIT = 1 << 7;
+/** The VMID and ASID of a tag as one integer (`k3`). */
+export const idBits = (vmid: number, asid: number) => vmid * 65536 + asid;
 
-/** Fully associative, LRU (a last-use stamp per entry: a hit costs no reordering), keyed by tag, level and address prefix. */
-abstract class LruCache<E extends { readonly tag: WalkTag; readonly base: bigint; readonly size: bigint; stamp: number }> {
-  protected readonly map = new Map<string, E>();
+const TWO32 = 2 ** 32;
+
+/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
+const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
+
+/** Fully associative, LRU: keys (k1 a Number of up to 48 bits, k2 and k3 small integers), stamps, and a hash chain per bucket. */
+abstract class LruTable {
+  protected readonly k1: Float64Array;
+  protected readonly k2: Int32Array;
+  protected readonly k3: Float64Array;
+  private readonly stamp: Float64Array;
+  private readonly valid: Uint8Array;
+  private readonly head: Int32Array;
+  private readonly link: Int32Array;
+  private readonly hashShift: number;
   private clock = 0;
-  constructor(readonly capacity: number) {}
+  private count = 0;
 
-  protected get(key: string): E | undefined {
-    const e = this.map.get(key);
-    if (e) e.stamp = ++this.clock;
-    return e;
+  constructor(readonly capacity: number) {
+    this.k1 = new Float64Array(capacity);
+    this.k2 = new Int32Array(capacity);
+    this.k3 = new Float64Array(capacity);
+    this.stamp = new Float64Array(capacity);
+    this.valid = new Uint8Array(capacity);
+    this.link = new Int32Array(capacity).fill(-1);
+    let bits = 4;
+    while (1 << bits < 4 * capacity) bits++;
+    this.head = new Int32Array(1 << bits).fill(-1);
+    this.hashShift = 32 - bits;
   }
 
-  protected put(key: string, e: E): void {
-    if (!this.map.has(key) && this.map.size >= this.capacity) {
-      let victim: string | undefined, oldest = Infinity;
-      for (const [k, x] of this.map) if (x.stamp < oldest) { oldest = x.stamp; victim = k; }
-      this.map.delete(victim!);
+  private bucket(k1: number, k2: number, k3: number): number {
+    const lo = k1 >>> 0, hi = (k1 / TWO32) >>> 0;
+    const h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2f), 0x9e3779b1) ^ Math.imul(k2 + 1, 0x85ebca6b) ^ Math.imul(k3 >>> 0, 0xc2b2ae35);
+    return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> this.hashShift;
+  }
+
+  /** The slot holding the key, or -1 (no replacement state change). */
+  protected find(k1: number, k2: number, k3: number): number {
+    for (let s = this.head[this.bucket(k1, k2, k3)]!; s >= 0; s = this.link[s]!) {
+      if (this.k1[s] === k1 && this.k2[s] === k2 && this.k3[s] === k3) return s;
     }
-    e.stamp = ++this.clock;
-    this.map.set(key, e);
+    return -1;
+  }
+
+  /** Makes slot s most recently used. */
+  protected use(s: number): void {
+    this.stamp[s] = ++this.clock;
+  }
+
+  /** The slot for a key being (re)written: its own if present, else a free one, else the LRU entry's. Made most recently used. */
+  protected place(k1: number, k2: number, k3: number): number {
+    let s = this.find(k1, k2, k3);
+    if (s < 0) {
+      if (this.count >= this.capacity) {
+        let oldest = Infinity;
+        for (let i = 0; i < this.capacity; i++) if (this.valid[i] === 1 && this.stamp[i]! < oldest) { oldest = this.stamp[i]!; s = i; }
+        this.remove(s);
+      }
+      s = this.valid.indexOf(0);
+      this.valid[s] = 1;
+      this.count++;
+      this.k1[s] = k1;
+      this.k2[s] = k2;
+      this.k3[s] = k3;
+      const b = this.bucket(k1, k2, k3);
+      this.link[s] = this.head[b]!;
+      this.head[b] = s;
+    }
+    this.stamp[s] = ++this.clock;
+    return s;
+  }
+
+  private remove(s: number): void {
+    const b = this.bucket(this.k1[s]!, this.k2[s]!, this.k3[s]!);
+    if (this.head[b] === s) this.head[b] = this.link[s]!;
+    else {
+      let p = this.head[b]!;
+      while (this.link[p] !== s) p = this.link[p]!;
+      this.link[p] = this.link[s]!;
+    }
+    this.link[s] = -1;
+    this.valid[s] = 0;
+    this.count--;
   }
 
   get size(): number {
-    return this.map.size;
+    return this.count;
   }
+
+  /** The tag and input range of slot s (for the TLBI scopes). */
+  protected abstract describe(s: number): { tag: WalkTag; base: bigint; size: bigint };
 
   /** Removes the entries `pred` selects; returns how many. */
   invalidate(pred: (tag: WalkTag, base: bigint, size: bigint) => boolean): number {
     let n = 0;
-    for (const [k, e] of this.map) {
-      if (pred(e.tag, e.base, e.size)) {
-        this.map.delete(k);
+    for (let s = 0; s < this.capacity; s++) {
+      if (this.valid[s] !== 1) continue;
+      const d = this.describe(s);
+      if (pred(d.tag, d.base, d.size)) {
+        this.remove(s);
         n++;
       }
     }
     return n;
   }
+
+  protected tagOf(s: number): WalkTag {
+    const k2 = this.k2[s]!, k3 = this.k3[s]!;
+    const tag: WalkTag = {
+      stage: (k2 & 1) === 0 ? 1 : 2, regime: (k2 & 2) === 0 ? 'el10' : 'el2', vmid: Math.floor(k3 / 65536), asid: k3 % 65536,
+      half: (k2 >> 2) & 1, granuleBits: 12 + 2 * ((k2 >> 3) & 3),
+    };
+    return (k2 & LEAF_BIT) !== 0 ? { ...tag, leaf: true } : tag;
+  }
 }
 
-export class WalkCache extends LruCache<Entry> {
+/** Table attribute bits accumulated down a walk (a cached entry's `flags`). */
+export const AP_TABLE_RO = 1, AP_TABLE_NO_EL0 = 2, XN_TABLE = 4, PXN_TABLE = 8;
+
+export class WalkCache extends LruTable {
   readonly stats: WalkCacheStats = { hits: 0, misses: 0, hitsByLevel: [0, 0, 0, 0] };
+  /** Of each entry: the level of its table descriptor (0..2; the walk goes on at level + 1), the next table's address (an IPA for stage 1 under stage 2, else a PA), and the table attributes accumulated down to it. */
+  readonly level: Uint8Array;
+  readonly next: Float64Array;
+  readonly flags: Uint8Array;
+  /** The input size of the regime (for the TTBR1 range a TLBI VA compares with). */
+  private readonly inputBits: Uint8Array;
+
+  constructor(capacity: number) {
+    super(capacity);
+    this.level = new Uint8Array(capacity);
+    this.next = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.inputBits = new Uint8Array(capacity);
+  }
 
   /**
-   * The deepest cached table descriptor for `input` (the input address's bits below the regime's
-   * input size, as a Number) at levels startLevel..2, counting a hit or a miss.
+   * The slot of the deepest cached table descriptor for `input` (the input address's bits below
+   * the regime's input size, as a Number) at levels startLevel..2, counting a hit or a miss; -1 on a miss.
+   * `tag` and `ids` are the tag's `tagBits` and `idBits`.
    */
-  lookup(tag: WalkTag, input: number, startLevel: number): CachedTable | undefined {
-    const t = tagKey(tag);
+  lookup(tag: number, ids: number, granuleBits: number, input: number, startLevel: number): number {
     for (let level = 2; level >= startLevel; level--) {
-      const e = this.get(`${t}/${level}/${Math.floor(input / 2 ** regionShift(tag.granuleBits, level))}`);
-      if (e) {
+      const s = this.find(Math.floor(input / POW2[regionShift(granuleBits, level)]!), tag | (level << LEVEL_SHIFT), ids);
+      if (s >= 0) {
+        this.use(s);
         this.stats.hits++;
-        this.stats.hitsByLevel[level]++;
-        return e;
+        this.stats.hitsByLevel[level]!++;
+        return s;
       }
     }
     this.stats.misses++;
-    return undefined;
+    return -1;
   }
 
-  /** Caches `d` for `input` (as for lookup); `high` is the address bits above it (TTBR1's ones), for the TLBI scopes. */
-  insert(tag: WalkTag, input: number, high: bigint, d: CachedTable): void {
-    const shift = regionShift(tag.granuleBits, d.level);
-    const prefix = Math.floor(input / 2 ** shift);
-    this.put(`${tagKey(tag)}/${d.level}/${prefix}`, {
-      level: d.level, next: d.next, apTableRO: d.apTableRO, apTableNoEl0: d.apTableNoEl0, xnTable: d.xnTable, pxnTable: d.pxnTable,
-      tag, base: high | BigInt(prefix * 2 ** shift), size: 2n ** BigInt(shift), stamp: 0,
-    });
+  /** Caches the table descriptor of `level` for `input` (as for lookup): the next table and the accumulated attribute `flags`. */
+  insert(tag: number, ids: number, granuleBits: number, inputBits: number, input: number, level: number, next: number, flags: number): void {
+    const s = this.place(Math.floor(input / POW2[regionShift(granuleBits, level)]!), tag | (level << LEVEL_SHIFT), ids);
+    this.level[s] = level;
+    this.next[s] = next;
+    this.flags[s] = flags;
+    this.inputBits[s] = inputBits;
+  }
+
+  protected describe(s: number): { tag: WalkTag; base: bigint; size: bigint } {
+    const tag = this.tagOf(s);
+    const shift = regionShift(tag.granuleBits, this.level[s]!);
+    // a TTBR1 entry covers its region of the upper VA range: the bits above the input size are ones (to bit 55)
+    const ib = BigInt(this.inputBits[s]!);
+    const high = tag.stage === 1 && tag.half === 1 ? ((1n << 56n) - 1n) & ~((1n << ib) - 1n) : 0n;
+    return { tag, base: high | (BigInt(this.k1[s]!) << BigInt(shift)), size: 1n << BigInt(shift) };
   }
 }
-
-interface NestedEntry {
-  stamp: number;
-  readonly tag: WalkTag;
-  readonly base: bigint;
-  readonly size: bigint;
-  readonly pa: number;
-}
-
-const PAGE = 4096n;
 
 /** IPA -> PA, per 4 KiB IPA page, of the tables that stage 1 walks read under stage 2. */
-export class NestedTlb extends LruCache<NestedEntry> {
+export class NestedTlb extends LruTable {
   readonly stats = { hits: 0, misses: 0 };
+  private readonly pa: Float64Array;
+  private static readonly TAG = tagBits(2, false, 0, 12) | LEAF_BIT;
 
-  lookup(vmid: number, ipa: number): number | undefined {
-    const e = this.get(`${vmid}/${Math.floor(ipa / 4096)}`);
-    if (e) this.stats.hits++;
-    else this.stats.misses++;
-    return e ? e.pa + (ipa % 4096) : undefined;
+  constructor(capacity: number) {
+    super(capacity);
+    this.pa = new Float64Array(capacity);
+  }
+
+  /** The PA of `ipa`, or -1 on a miss. */
+  lookup(vmid: number, ipa: number): number {
+    const s = this.find(Math.floor(ipa / 4096), NestedTlb.TAG, idBits(vmid, 0));
+    if (s < 0) {
+      this.stats.misses++;
+      return -1;
+    }
+    this.use(s);
+    this.stats.hits++;
+    return this.pa[s]! + (ipa % 4096);
   }
 
   insert(vmid: number, ipa: number, pa: number): void {
-    const page = Math.floor(ipa / 4096);
-    const tag: WalkTag = { stage: 2, regime: 'el10', vmid, asid: 0, half: 0, granuleBits: 12, leaf: true };
-    this.put(`${vmid}/${page}`, { tag, base: BigInt(page * 4096), size: PAGE, pa: pa - (ipa % 4096), stamp: 0 });
+    const s = this.place(Math.floor(ipa / 4096), NestedTlb.TAG, idBits(vmid, 0));
+    this.pa[s] = pa - (ipa % 4096);
+  }
+
+  protected describe(s: number): { tag: WalkTag; base: bigint; size: bigint } {
+    return { tag: this.tagOf(s), base: BigInt(this.k1[s]!) * 4096n, size: 4096n };
   }
 }
 
