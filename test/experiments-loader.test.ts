@@ -78,7 +78,7 @@ describe('experiment loader errors', () => {
   it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {
     expect(errors(base('hypervisor: kvm-n1\n'))).toEqual([`FILE:4:13: hypervisor cost presets do not exist: the vmm's cost is the code it runs (set its options with vmm.* keys in set or sweep)`]);
     expect(errors(base('charts: [cycles, overhead, pie]\n'))).toEqual([
-      `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, mpki, walks, sweep)`,
+      `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, exits, crossover, mpki, walks, sweep)`,
     ]);
     expect(errors(base('sweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
       `FILE:8:15: set: vmm.switch: "fat" is not one of thin, full`,

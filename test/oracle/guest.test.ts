@@ -50,7 +50,7 @@ describe('guest workloads: el2sim and qemu-system-aarch64 agree', () => {
 describe('guest: bad input is reported clearly', () => {
   oracleIt('an unknown workload', [QEMU_SYSTEM], () => {
     const uart = agree(guestCmdline('nope'));
-    expect(uart).toContain("kernel: unknown workload 'nope'; have: hello gups ptrchase stream mmapchurn forkwait cowtouch ctxswitch crash\n");
+    expect(uart).toContain("kernel: unknown workload 'nope'; have: hello gups ptrchase stream mmapchurn forkwait cowtouch ctxswitch crash exitbench\n");
     expect(uart).toMatch(/no init to run \(status 127\); power off\n$/);
   });
   oracleIt('bad workload arguments', [QEMU_SYSTEM], () => {
