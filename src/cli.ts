@@ -168,6 +168,7 @@ export async function main(args: string[]): Promise<number> {
     .addOption(new Option('--block <size>', 'stage 2 mapping size (default: the granule\'s page)').choices([...VMM_CHOICES.block]))
     .addOption(new Option('--map <how>', 'map guest RAM on stage 2 faults (lazy) or at start (eager)').choices([...VMM_CHOICES.map]).default('lazy'))
     .addOption(new Option('--switch <kind>', 'world switch: thin (save what the handler clobbers) or full (the whole EL1 context, list registers and timer)').choices([...VMM_CHOICES.switch]).default('thin'))
+    .option('--roots <n>', 'shadow modes: shadow roots the vmm caches (per guest TTBR and ASID), 1 to 64 (default 8)')
     .option('--vmm-print-stats', 'the vmm prints its counters to the UART at power-off (stats=print)')
     .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
     .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
@@ -182,14 +183,15 @@ export async function main(args: string[]): Promise<number> {
     .option('--print-qemu', 'print the equivalent qemu-system-aarch64 command (a shell script) instead of running')
     .action((o: {
       mode: VmMode; workload: string; args?: string; quantum?: string; mem: string; granule: VmmOptions['granule']; ipaBits: string; block?: VmmOptions['block'];
-      map: VmmOptions['map']; switch: VmmOptions['switch']; vmmPrintStats?: boolean; maxInsns?: number; stats?: string; statsFormat: string; trace?: string;
+      map: VmmOptions['map']; switch: VmmOptions['switch']; roots?: string; vmmPrintStats?: boolean; maxInsns?: number; stats?: string; statsFormat: string; trace?: string;
       timing: string; set: string[]; kernel: string; vmm: string; printQemu?: boolean; gdb?: string; gdbWait?: boolean;
     }) => {
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
       const memBytes = guestMem(o.mem);
       if (o.quantum !== undefined && !/^\d+$/.test(o.quantum)) throw new UsageError(`--quantum: '${o.quantum}' is not a number of microseconds`);
-      const opts = vmmOptions({ granule: o.granule, ipaBits: Number(o.ipaBits) as 40 | 44, block: o.block, map: o.map, switch: o.switch });
+      if (o.roots !== undefined && !(/^\d+$/.test(o.roots) && Number(o.roots) >= 1 && Number(o.roots) <= 64)) throw new UsageError(`--roots: '${o.roots}' is not an integer from 1 to 64`);
+      const opts = vmmOptions({ granule: o.granule, ipaBits: Number(o.ipaBits) as 40 | 44, block: o.block, map: o.map, switch: o.switch, roots: o.roots === undefined ? undefined : Number(o.roots) });
       const problem = vmmOptionsProblem(opts);
       if (problem) throw new UsageError(`--block: ${problem}`);
       const kernelBytes = readInput(o.kernel);

@@ -68,11 +68,10 @@ describe('experiment loader errors', () => {
     expect(e[0]).toMatch(/^FILE:5:3: sweep: .*tlb\.l2\.ways \(4\) must divide tlb\.l2\.entries \(1022\)/);
   });
 
-  it('a mode that is not implemented yet', () => {
-    expect(errors(base('modes: [native, stage2, shadow-lazy]\n'))).toEqual([
-      `FILE:4:25: mode 'shadow-lazy' is not implemented yet (only native, stage2)`,
-    ]);
+  it('an unknown mode, and a vmm option out of range', () => {
+    expect(errors(base('modes: [native, stage2, shadow-wp, shadow-lazy]\n'))).toEqual([]);
     expect(errors(base('modes: [nested]\n'))[0]).toMatch(/^FILE:4:9: modes\.0: must be equal to one of the allowed values: native, stage2, shadow-wp, shadow-lazy/);
+    expect(errors(base('set:\n  vmm.roots: 65\n'))).toEqual(['FILE:5:14: set: vmm.roots: 65 is not an integer from 1 to 64']);
   });
 
   it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {
@@ -83,7 +82,7 @@ describe('experiment loader errors', () => {
     expect(errors(base('sweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
       `FILE:8:15: set: vmm.switch: "fat" is not one of thin, full`,
       `FILE:5:19: sweep: vmm.block: "3m" is not one of 4k, 16k, 64k, 2m, 32m, 512m, 1g`,
-      `FILE:6:3: sweep: unknown vmm option 'vmm.colour' (vmm.granule, vmm.ipaBits, vmm.block, vmm.map, vmm.switch)`,
+      `FILE:6:3: sweep: unknown vmm option 'vmm.colour' (vmm.granule, vmm.ipaBits, vmm.block, vmm.map, vmm.switch, vmm.roots)`,
     ]);
     expect(errors(base('sweep:\n  tlb.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: tlb\.seed: the seed comes from repeat/);
     expect(errors(base('sweep:\n  args.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: args\.seed: the seed comes from repeat/);

@@ -1,6 +1,6 @@
 // An experiment file (experiments/*.yaml): read, checked against
 // spec/schema/experiment.schema.json and then against what exists — workloads
-// and their arguments, timing paths and their types, implemented modes —
+// and their arguments, timing paths and their types, the vmm's options —
 // with every problem reported as file:line:col, as spec files are.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,10 +9,9 @@ import { validateAgainst } from '../spec/validate.js';
 import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
 import { CHART_NAMES, type ChartName } from '../report/charts.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
-import { MODES, VMM_CHOICES, type VmMode } from '../machine/vm.js';
+import { VMM_CHOICES, choicesText, type VmMode } from '../machine/vm.js';
 
 export type Scalar = number | boolean | string;
-export const MODES_IMPLEMENTED = MODES;
 export type Mode = VmMode;
 
 export interface WorkloadEntry { name: string; label: string; args: Record<string, number> }
@@ -126,10 +125,6 @@ class Checker {
     const { src, root } = this;
     const hv = child(root, 'hypervisor');
     if (hv) src.report(hv, `hypervisor cost presets do not exist: the vmm's cost is the code it runs (set its options with vmm.* keys in set or sweep)`);
-    for (const m of items(child(root, 'modes'))) {
-      const mode = scalar(m);
-      if (!(MODES_IMPLEMENTED as readonly unknown[]).includes(mode)) src.report(m, `mode '${String(mode)}' is not implemented yet (only ${MODES_IMPLEMENTED.join(', ')})`);
-    }
     this.workloadEntries();
     for (const [k, v] of entries(child(root, 'set'))) {
       if (String(scalar(k)).startsWith(VMM_PREFIX)) this.vmmValues(k, v ? [v] : [], 'set');
@@ -193,7 +188,7 @@ class Checker {
     const choices = (VMM_CHOICES as Record<string, readonly (string | number)[]>)[option];
     if (!choices) { this.src.report(keyNode, `${where}: unknown vmm option '${key}' (${Object.keys(VMM_CHOICES).map((k) => VMM_PREFIX + k).join(', ')})`); return; }
     for (const v of values) {
-      if (!choices.includes(scalar(v) as string | number)) this.src.report(v, `${where}: ${key}: ${JSON.stringify(scalar(v))} is not one of ${choices.join(', ')}`);
+      if (!choices.includes(scalar(v) as string | number)) this.src.report(v, `${where}: ${key}: ${JSON.stringify(scalar(v))} is not ${choicesText(choices)}`);
     }
   }
 

@@ -27,9 +27,8 @@ export const GUEST_RAM_PA = 0x8000_0000;
 export const VMM_PATH = new URL('../../vmm/build/vmm.elf', import.meta.url).pathname;
 export const KERNEL_PATH = new URL('../../guest/build/kernel.elf', import.meta.url).pathname;
 
-export const MODES = ['native', 'stage2'] as const;
+export const MODES = ['native', 'stage2', 'shadow-wp', 'shadow-lazy'] as const;
 export type VmMode = (typeof MODES)[number];
-export const HYPERVISOR_MODES: readonly VmMode[] = ['stage2'];
 
 /** The vmm's options, as `el2sim vm run` and the experiments' `vmm.*` paths name them. */
 export interface VmmOptions {
@@ -38,6 +37,8 @@ export interface VmmOptions {
   block: '4k' | '16k' | '64k' | '2m' | '32m' | '512m' | '1g';
   map: 'lazy' | 'eager';
   switch: 'thin' | 'full';
+  /** Shadow modes: how many shadow roots the vmm caches (per guest TTBR and ASID) before it evicts one. */
+  roots: number;
 }
 
 /** Every option's values; the first is the default. */
@@ -47,7 +48,12 @@ export const VMM_CHOICES = {
   block: ['4k', '16k', '64k', '2m', '32m', '512m', '1g'],
   map: ['lazy', 'eager'],
   switch: ['thin', 'full'],
+  roots: Array.from({ length: 64 }, (_, i) => i + 1),
 } as const;
+
+/** An option's values as a message says them. */
+export const choicesText = (values: readonly (string | number)[]) =>
+  values.length > 10 && values.every((v, i) => v === i + 1) ? `an integer from 1 to ${values.length}` : `one of ${values.join(', ')}`;
 
 /** The block sizes each granule can map with (its page, and its level 2 and 1 blocks). */
 export const BLOCKS_OF: Record<VmmOptions['granule'], VmmOptions['block'][]> = { '4k': ['4k', '2m', '1g'], '16k': ['16k', '32m'], '64k': ['64k', '512m'] };
@@ -55,7 +61,7 @@ export const BLOCKS_OF: Record<VmmOptions['granule'], VmmOptions['block'][]> = {
 /** Defaults filled in; `block` defaults to the granule's page. */
 export function vmmOptions(o: Partial<VmmOptions> = {}): VmmOptions {
   const granule = o.granule ?? '4k';
-  return { granule, ipaBits: o.ipaBits ?? 40, block: o.block ?? granule, map: o.map ?? 'lazy', switch: o.switch ?? 'thin' };
+  return { granule, ipaBits: o.ipaBits ?? 40, block: o.block ?? granule, map: o.map ?? 'lazy', switch: o.switch ?? 'thin', roots: o.roots ?? 8 };
 }
 
 /** Why the options cannot run, or undefined (the vmm checks the same and refuses with a message). */
@@ -102,6 +108,7 @@ export function vmmCmdline(mode: VmMode, memBytes: number, guestElfSize: number,
   return [
     `mode=${mode}`, `guest_mem=${Math.floor(memBytes / (1 << 20))}M`, `guest_elf_size=${guestElfSize}`,
     `granule=${o.granule}`, `ipa_bits=${o.ipaBits}`, `block=${o.block}`, `map=${o.map}`, `switch=${o.switch}`,
+    ...(mode.startsWith('shadow') ? [`roots=${o.roots}`] : []),
     ...(printStats ? ['stats=print'] : []),
   ].join(' ');
 }
