@@ -15,7 +15,7 @@ import { kernelCmdline } from './machine/cmdline.js';
 import { kernelOutcome } from './machine/run-workload.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
-import { runExperiment, RunError } from './experiments/run.js';
+import { reportRun, runExperiment, RunError } from './experiments/run.js';
 import { KERNEL_PATH, MODES, VMM_CHOICES, VMM_PATH, loadVmm, qemuScript, runVm, vmmOptionsProblem, vmmOptions, type VmMode, type VmmOptions } from './machine/vm.js';
 import { vmStatsText } from './machine/vm-stats.js';
 import type { RunStats } from './machine/stats.js';
@@ -264,6 +264,18 @@ export async function main(args: string[]): Promise<number> {
       for (const p of r.problems) say(p);
       say(`${r.results.length} points (${r.ran} run now), ${r.problems.length ? `${r.problems.length} problem(s)` : 'no problems'}: ${r.dir}/report.md`);
       status = r.problems.length ? 1 : 0;
+    });
+
+  program
+    .command('report')
+    .description('draw a run\'s charts and write its results.csv, stats/ and report.md again from its points.jsonl, without running anything')
+    .argument('<run-dir>', 'a run directory (results/<name>/<run-id>)')
+    .action((dir: string) => {
+      const r = reportRun(dir);
+      for (const p of r.problems) say(p);
+      if (r.missing.length) say(`${r.missing.length} point(s) not run yet (el2sim run EXPERIMENT --resume ${dir} runs them): ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`);
+      say(`${r.results.length} points: ${dir}/report.md`);
+      status = r.problems.length || r.missing.length ? 1 : 0;
     });
 
   program

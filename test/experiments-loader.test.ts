@@ -71,7 +71,8 @@ describe('experiment loader errors', () => {
   it('an unknown mode, and a vmm option out of range', () => {
     expect(errors(base('modes: [native, stage2, shadow-wp, shadow-lazy]\n'))).toEqual([]);
     expect(errors(base('modes: [nested]\n'))[0]).toMatch(/^FILE:4:9: modes\.0: must be equal to one of the allowed values: native, stage2, shadow-wp, shadow-lazy/);
-    expect(errors(base('set:\n  vmm.roots: 65\n'))).toEqual(['FILE:5:14: set: vmm.roots: 65 is not an integer from 1 to 64']);
+    expect(errors(base('modes: [stage2]\nset:\n  vmm.roots: 65\n'))).toEqual(['FILE:6:14: set: vmm.roots: 65 is not an integer from 1 to 64']);
+    expect(errors(base('sweep:\n  vmm.block: [4k, 2m]\n'))).toEqual(['FILE:5:3: sweep: vmm.block is an option of the vmm, and this experiment has no hypervisor mode (modes: native)']);
   });
 
   it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {
@@ -79,10 +80,10 @@ describe('experiment loader errors', () => {
     expect(errors(base('charts: [cycles, overhead, pie]\n'))).toEqual([
       `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, exits, crossover, mpki, walks, sweep)`,
     ]);
-    expect(errors(base('sweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
-      `FILE:8:15: set: vmm.switch: "fat" is not one of thin, full`,
-      `FILE:5:19: sweep: vmm.block: "3m" is not one of 4k, 16k, 64k, 2m, 32m, 512m, 1g`,
-      `FILE:6:3: sweep: unknown vmm option 'vmm.colour' (vmm.granule, vmm.ipaBits, vmm.block, vmm.map, vmm.switch, vmm.roots)`,
+    expect(errors(base('modes: [stage2]\nsweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
+      `FILE:9:15: set: vmm.switch: "fat" is not one of thin, full`,
+      `FILE:6:19: sweep: vmm.block: "3m" is not one of 4k, 16k, 64k, 2m, 32m, 512m, 1g`,
+      `FILE:7:3: sweep: unknown vmm option 'vmm.colour' (vmm.granule, vmm.ipaBits, vmm.block, vmm.map, vmm.switch, vmm.roots)`,
     ]);
     expect(errors(base('sweep:\n  tlb.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: tlb\.seed: the seed comes from repeat/);
     expect(errors(base('sweep:\n  args.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: args\.seed: the seed comes from repeat/);

@@ -13,7 +13,7 @@ import { expand } from '../src/experiments/points.js';
 import { runPoints } from '../src/experiments/pool.js';
 import { runPoint, type PointResult } from '../src/experiments/run-point.js';
 import { lockRun, LOCK_FILE } from '../src/experiments/run-lock.js';
-import { newRunDir, runExperiment, RunError, type RunOutcome } from '../src/experiments/run.js';
+import { newRunDir, reportRun, runExperiment, RunError, type RunOutcome } from '../src/experiments/run.js';
 
 const SMOKE = 'experiments/smoke.yaml';
 const root = mkdtempSync(join(tmpdir(), 'el2sim-robust-'));
@@ -103,5 +103,20 @@ describe('huge sweeps', () => {
     writeFileSync(file, `name: huge\nworkloads: [{ name: gups }]\nsweep:\n  args.iters: [${Array.from({ length: 101 }, (_, i) => i + 1).join(', ')}]\n  cache.l1d.latency: [${Array.from({ length: 100 }, (_, i) => i + 1).join(', ')}]\n`);
     await expect(runExperiment(file, { out: join(root, 'huge') })).rejects.toThrow(/expands into 10,100 points \(more than 10,000\); --yes runs it anyway/);
     expect(existsSync(join(root, 'huge'))).toBe(false);
+  });
+});
+
+describe('el2sim report', () => {
+  it('draws a run again from points.jsonl without running anything, and lists the points not run', () => {
+    const dir = copyRun('report', (l) => [l[0], l[1], ''].join('\n'));
+    const r = reportRun(dir);
+    expect(r.ran).toBe(0);
+    expect(r.results).toHaveLength(2);
+    expect(r.missing).toHaveLength(2);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').split('\n').slice(0, 3)).toEqual(readFileSync(join(base.dir, 'results.csv'), 'utf8').split('\n').slice(0, 3));
+    const cli = spawnSync('node', ['bin/el2sim.js', 'report', base.dir], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(readFileSync(join(base.dir, 'report.md'), 'utf8')).toMatch(/^# smoke\n/);
+    expect(() => reportRun(join(root, 'nothing-here'))).toThrow(/is not a run directory: no experiment\.yaml/);
   });
 });

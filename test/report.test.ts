@@ -14,7 +14,7 @@ function point(label: string, sweep: Record<string, number | boolean>, seed: num
     instructions: 1000, cycles,
     cyclesBy: { execute: 1000, memory: cycles - 1100, tlb: 0, walkS1: 100, walkS2: 0, exception: 0, idle: 0 },
     tlb: { l1d: { misses: 20 }, l2: { misses: 5 } },
-    walks: { count: 5, fetches: 20 },
+    walks: { count: 5, fetches: 20, fetchesByStage: { s1: 20, s2: 0 } },
   } as unknown as RunStats;
   return {
     id: `${label}_${JSON.stringify(sweep)}_s${seed}`, stop: 'poweroff', result, uart: '', stats,
@@ -103,7 +103,7 @@ describe('the comparison charts', () => {
       cyclesByEl: { el0: 0, el1: cycles - el2, el2 },
       ledger: { el0: row(0), el1: row(cycles - el2), el2: row(el2) },
       exits: { total: exits, beforeFirstEntry: 50, byReason: exits ? { DABT_LOWER: { count: exits, cycles: exits * 100 } } : {} },
-      tlb: { l1d: { misses: 0 }, l2: { misses: 0 } }, walks: { count: 0, fetches: 0 },
+      tlb: { l1d: { misses: 0 }, l2: { misses: 0 } }, walks: { count: 0, fetches: 0, fetchesByStage: { s1: 0, s2: 0 } },
     } as unknown as RunStats;
     const sweep = { 'args.mib': mib };
     const id = (m: string) => `gups_${m}_${mib}`;
@@ -144,5 +144,20 @@ describe('the comparison charts', () => {
     expect(crossings(['1', '2', '4'], [{ label: 'stage2', data: [1.1, 1.3, 1.5] }, { label: 'shadow-wp', data: [2, 1.4, 1.2] }]))
       .toEqual(['stage2 and shadow-wp cross at 2.5 (between 2 and 4)']);
     expect(crossings(['1', '2'], [{ label: 'stage2', data: [1, 2] }, { label: 'stage2, vmm.block=2m', data: [2, 1] }])).toEqual([]);
+  });
+});
+
+describe('legibility', () => {
+  it('error bars over seeds where they differ, a panel per workload past 24 configurations', () => {
+    const [cyc] = chartSpecs(['cycles'], results);
+    const d = chartData(cyc!, results);
+    expect(d.datasets[0]!.low).toEqual([10_000 + 512 + 10, 20_000 + 512 + 10]);
+    expect(d.datasets[0]!.high).toEqual([10_000 + 512 + 20, 20_000 + 512 + 20]);
+    const many: PointResult[] = [];
+    for (const w of ['gups', 'ptrchase']) for (let e = 1; e <= 13; e++) many.push(point(w, { 'tlb.l2.entries': e * 64 }, 1, 1000 + e));
+    expect(chartSpecs(['breakdown'], many).map((s) => s.file)).toEqual(['breakdown-gups', 'breakdown-ptrchase']);
+    const panel = chartSpecs(['breakdown'], many)[1]!;
+    expect(chartData(panel, many).labels).toHaveLength(13);
+    expect(chartSpecs(['breakdown'], many.slice(0, 20)).map((s) => s.file)).toEqual(['breakdown']);
   });
 });

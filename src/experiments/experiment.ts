@@ -187,6 +187,7 @@ class Checker {
     const key = String(scalar(keyNode)), option = key.slice(VMM_PREFIX.length);
     const choices = (VMM_CHOICES as Record<string, readonly (string | number)[]>)[option];
     if (!choices) { this.src.report(keyNode, `${where}: unknown vmm option '${key}' (${Object.keys(VMM_CHOICES).map((k) => VMM_PREFIX + k).join(', ')})`); return; }
+    if (!(this.raw.modes ?? ['native']).some((m) => m !== 'native')) { this.src.report(keyNode, `${where}: ${key} is an option of the vmm, and this experiment has no hypervisor mode (modes: ${(this.raw.modes ?? ['native']).join(', ')})`); return; }
     for (const v of values) {
       if (!choices.includes(scalar(v) as string | number)) this.src.report(v, `${where}: ${key}: ${JSON.stringify(scalar(v))} is not ${choicesText(choices)}`);
     }

@@ -2,9 +2,9 @@
 // expand, skip what a resumed run already has, run the rest in parallel while
 // streaming each point to points.jsonl, then write results.csv, stats/,
 // provenance.json, the charts and report.md from everything points.jsonl holds.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeReport } from '../report/report.js';
 import { loadExperiment, type Experiment } from './experiment.js';
 import { lockRun } from './run-lock.js';
@@ -107,13 +107,41 @@ export function newRunDir(parent: string, id: string): string {
 /** The CSV, stats, provenance, charts and report of a run from the points it holds. */
 function finish(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, run: { started: Date; jobs: number; ran: number }): RunOutcome {
   const { started, jobs, ran } = run;
+  const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {
+    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: points.length - ran,
+  });
+  return { ...writeOutputs(dir, exp, points, done, git), ran, resumed: points.length - ran };
+}
+
+function writeOutputs(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, git: { revision: string | null; dirty: boolean | null }) {
   const results = points.map((p) => done.get(p.id)!);
   compareTwins(results);
   const found = problems(results);
   writeResults(dir, results);
-  const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {
-    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: points.length - ran,
-  });
   const charts = writeReport(dir, { exp, results, problems: found, provenance: git });
-  return { dir, results, problems: found, ran, resumed: points.length - ran, charts };
+  return { dir, results, problems: found, charts };
+}
+
+/**
+ * `el2sim report RUN_DIR`: results.csv, stats/, the charts and report.md drawn again from the
+ * run's points.jsonl and its copy of the experiment, without running anything. Points the run
+ * has not finished are listed as missing.
+ */
+export function reportRun(dir: string): RunOutcome & { missing: string[] } {
+  const expFile = join(dir, 'experiment.yaml'), provFile = join(dir, 'provenance.json'), pointsFile = join(dir, POINTS_FILE);
+  for (const f of [expFile, pointsFile]) if (!existsSync(f)) throw new RunError(`${dir} is not a run directory: no ${basename(f)}`);
+  const prov = existsSync(provFile) ? (JSON.parse(readFileSync(provFile, 'utf8')) as { experiment?: { quick?: boolean }; git?: { revision: string | null; dirty: boolean | null } }) : {};
+  const exp = loadExperiment(expFile, { quick: prov.experiment?.quick ?? false });
+  let done: Map<string, PointResult>;
+  try {
+    done = readPoints(pointsFile);
+  } catch (e) {
+    if (e instanceof PointsFileError) throw new RunError(e.message);
+    throw e;
+  }
+  const points = expand(exp);
+  const missing = points.filter((p) => !done.has(p.id)).map((p) => p.id);
+  const have = points.filter((p) => done.has(p.id));
+  const out = writeOutputs(dir, exp, have, done, prov.git ?? { revision: null, dirty: null });
+  return { ...out, ran: 0, resumed: have.length, missing };
 }

@@ -32,7 +32,9 @@ export interface ChartSpec {
   byMode?: boolean;
 }
 
-export interface ChartData { labels: string[]; datasets: { label: string; data: (number | null)[] }[] }
+/** A dataset's values, seeds averaged; `low`/`high`: the smallest and largest over seeds, where seeds differ. */
+export interface Dataset { label: string; data: (number | null)[]; low?: (number | null)[]; high?: (number | null)[] }
+export interface ChartData { labels: string[]; datasets: Dataset[] }
 
 const perKilo = (n: number, s: RunStats) => (s.instructions ? (1000 * n) / s.instructions : 0);
 
@@ -42,6 +44,8 @@ export const METRICS = {
   l1dMpki: { label: 'L1 D-TLB MPKI', value: (s) => perKilo(s.tlb.l1d.misses, s) },
   l2Mpki: { label: 'L2 TLB MPKI', value: (s) => perKilo(s.tlb.l2.misses, s) },
   fetchesPerWalk: { label: 'fetches per walk', value: (s) => (s.walks.count ? s.walks.fetches / s.walks.count : 0) },
+  s1PerWalk: { label: 'stage 1 fetches per walk', value: (s) => (s.walks.count ? s.walks.fetchesByStage.s1 / s.walks.count : 0) },
+  s2PerWalk: { label: 'stage 2 fetches per walk', value: (s) => (s.walks.count ? s.walks.fetchesByStage.s2 / s.walks.count : 0) },
 } satisfies Record<string, Metric>;
 const cycles = METRICS.cycles;
 
@@ -61,12 +65,28 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
       series: [METRICS.l1dMpki, METRICS.l2Mpki],
     }],
     walks: [{
-      file: 'walks', title: 'Descriptor fetches per table walk', type: 'bar', yTitle: 'fetches per walk',
-      series: [METRICS.fetchesPerWalk],
+      // stacked by stage: a nested walk's stage 2 fetches (its tables' IPAs and the final IPA) on top of its stage 1 ones
+      file: 'walks', title: 'Descriptor fetches per table walk, by stage', type: 'bar', stacked: true, yTitle: 'fetches per walk',
+      series: [METRICS.s1PerWalk, METRICS.s2PerWalk].filter((m) => results.some((r) => m.value(r.stats) > 0)),
     }],
     sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles } })),
   };
-  return names.flatMap((n) => all[n]);
+  return names.flatMap((n) => all[n]).flatMap((spec) => panels(spec, results));
+}
+
+/** Past this many configurations on one axis a chart is split into a panel per workload. */
+export const MAX_CONFIGURATIONS = 24;
+
+/** A chart over every configuration with more of them than fit: one panel (file) per workload. */
+function panels(spec: ChartSpec, results: PointResult[]): ChartSpec[] {
+  if (spec.x !== undefined) return [spec];
+  const shown = spec.only ? results.filter(spec.only) : results;
+  const workloads = [...new Set(shown.map((r) => r.point.label))];
+  if (workloads.length < 2 || new Set(shown.map((r) => configLabel(r, shown))).size <= MAX_CONFIGURATIONS) return [spec];
+  return workloads.map((w) => ({
+    ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`,
+    only: (r: PointResult) => r.point.label === w && (spec.only?.(r) ?? true),
+  }));
 }
 
 type Dims = [string, string][];
@@ -105,11 +125,19 @@ export function chartData(spec: ChartSpec, all: PointResult[]): ChartData {
   const pick = (r: PointResult, names: string[]): Dims => coordinates(r).filter(([k]) => names.includes(k));
   const xLabel = (r: PointResult) => labelAlong(r, xDims);
   const labels = [...new Set(results.map(xLabel))];
-  const groupBy = (rs: PointResult[], metric: Metric) => labels.map((l) => mean(rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats, r))));
-  if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => ({ label: m.label, data: groupBy(results, m) })) };
+  const groupBy = (label: string, rs: PointResult[], metric: Metric): Dataset => {
+    const values = labels.map((l) => rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats, r)));
+    const d: Dataset = { label, data: values.map(mean) };
+    if (values.some((vs) => vs.length > 1 && Math.min(...vs) !== Math.max(...vs))) {
+      d.low = values.map((vs) => (vs.length ? Math.min(...vs) : null));
+      d.high = values.map((vs) => (vs.length ? Math.max(...vs) : null));
+    }
+    return d;
+  };
+  if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => groupBy(m.label, results, m)) };
   // a chart coloured by mode names the mode in every series, even when only one occurs
   const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d))];
   const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];
   const metric = spec.series.metric;
-  return { labels, datasets: seriesLabels.map((s) => ({ label: s, data: groupBy(results.filter((r) => comboLabel(pick(r, rest)) === s), metric) })) };
+  return { labels, datasets: seriesLabels.map((s) => groupBy(s, results.filter((r) => comboLabel(pick(r, rest)) === s), metric)) };
 }

@@ -46,6 +46,32 @@ const markLine = (value: number, axis: 'x' | 'y'): Plugin => ({
   },
 });
 
+/** Whiskers from the lowest to the highest seed's value on each bar or point (not on stacked bars). */
+const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
+  id: 'errorBars',
+  afterDatasetsDraw: (chart) => {
+    const { ctx } = chart;
+    const value = chart.scales[horizontal ? 'x' : 'y']!;
+    ctx.save();
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = 1.2;
+    data.datasets.forEach((d, i) => {
+      if (!d.low || !d.high) return;
+      chart.getDatasetMeta(i).data.forEach((el, j) => {
+        const lo = d.low![j], hi = d.high![j];
+        if (lo == null || hi == null) return;
+        const [a, b] = [value.getPixelForValue(lo), value.getPixelForValue(hi)];
+        const { x, y } = el as unknown as { x: number; y: number };
+        ctx.beginPath();
+        if (horizontal) { ctx.moveTo(a, y); ctx.lineTo(b, y); ctx.moveTo(a, y - 4); ctx.lineTo(a, y + 4); ctx.moveTo(b, y - 4); ctx.lineTo(b, y + 4); }
+        else { ctx.moveTo(x, a); ctx.lineTo(x, b); ctx.moveTo(x - 4, a); ctx.lineTo(x + 4, a); ctx.moveTo(x - 4, b); ctx.lineTo(x + 4, b); }
+        ctx.stroke();
+      });
+    });
+    ctx.restore();
+  },
+});
+
 /** One colour per mode in every chart: the mode's hue, lighter for each further configuration of it. */
 const MODE_SHADES: Record<(typeof ALL_MODES)[number], string[]> = {
   native: ['#4e79a7', '#a0cbe8'],
@@ -113,7 +139,11 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
         [spec.horizontal ? 'x' : 'y']: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.yTitle, font: { size: 15 } }, ticks: { font: { size: 13 } } },
       },
     } as ChartConfiguration['options'],
-    plugins: spec.mark === undefined ? [whiteBackground] : [whiteBackground, markLine(spec.mark, spec.horizontal ? 'x' : 'y')],
+    plugins: [
+      whiteBackground,
+      ...(spec.mark === undefined ? [] : [markLine(spec.mark, spec.horizontal ? 'x' : 'y')]),
+      ...(spec.stacked ? [] : [errorBars(data, !!spec.horizontal)]),
+    ],
   };
   const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, config);
   try {
