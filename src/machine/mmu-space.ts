@@ -15,6 +15,8 @@ import type { Regimes } from './address-translate.js';
 
 export class MmuSpace implements AddressSpace {
   private regimes: Regimes | null = null;
+  /** HCR_EL2.VM, read when the regimes were decoded (HCR_EL2 is a translation control: a write re-decodes). */
+  private hcrVm = false;
   private readonly result = new Translated();
 
   /** The CPU whose registers select the regime (set once the CPU exists: it needs this space to be built). */
@@ -35,9 +37,11 @@ export class MmuSpace implements AddressSpace {
   }
 
   decode(): Regimes {
+    if (this.regimes !== null) return this.regimes;
     const s = this.cpu.sys;
     const opts = { paBits: PA_BITS };
-    return (this.regimes ??= {
+    this.hcrVm = (s[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
+    return (this.regimes = {
       el10: decodeEl10({ SCTLR_EL1: s[SLOT.SCTLR_EL1], TCR_EL1: s[SLOT.TCR_EL1], TTBR0_EL1: s[SLOT.TTBR0_EL1], TTBR1_EL1: s[SLOT.TTBR1_EL1] }, opts),
       el2: decodeEl2({ SCTLR_EL2: s[SLOT.SCTLR_EL2], TCR_EL2: s[SLOT.TCR_EL2], TTBR0_EL2: s[SLOT.TTBR0_EL2] }, opts),
       s2: decodeStage2({ VTCR_EL2: s[SLOT.VTCR_EL2], VTTBR_EL2: s[SLOT.VTTBR_EL2] }, opts),
@@ -48,7 +52,7 @@ export class MmuSpace implements AddressSpace {
     const c = this.cpu;
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
-    const vm = el < 2 && (c.sys[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
+    const vm = el < 2 && this.hcrVm;
     const t = this.result;
     let pa: number;
     try {
@@ -59,6 +63,7 @@ export class MmuSpace implements AddressSpace {
     }
     fill.entry = t.entry;
     fill.writable = t.writable;
-    return this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
+    // RAM first (no lookup record to build); devices, holes and faults from the bus
+    return this.phys.ramPage(pa) ?? this.phys.pageAt(Math.floor(pa / PAGE_SIZE), access, va);
   }
 }

@@ -19,6 +19,7 @@
 // entries, so the "last level only" TLBI forms (VALE1, VAALE1, VALE2, IPAS2LE1) remove exactly
 // what their non-L forms remove from these leaf-only TLBs.
 import type { Access, Perms, Translation, WalkOut } from './walker.js';
+import { TLBI_OPS, baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp } from './tlbi.js';
 import type { Timing } from '../spec/timing.js';
 
 export type TlbRegime = 'el10' | 'el2';
@@ -619,32 +620,7 @@ export class TlbHierarchy {
 // ---------------------------------------------------------------------------------------------
 // TLBI
 
-export interface TlbiContext {
-  /** The current VMID (VTTBR_EL2.VMID). */
-  readonly vmid: number;
-  /** TCR_EL1.AS: 16-bit ASIDs; with 8-bit ASIDs Xt[63:56] is ignored. */
-  readonly asid16: boolean;
-}
-
-/** The TLBI operations `tlbi` knows, without their IS suffix. */
-export const TLBI_OPS = [
-  'VMALLE1', 'VAE1', 'VALE1', 'VAAE1', 'VAALE1', 'ASIDE1', 'IPAS2E1', 'IPAS2LE1',
-  'VMALLS12E1', 'ALLE1', 'ALLE2', 'VAE2', 'VALE2',
-] as const;
-export type TlbiOp = (typeof TLBI_OPS)[number];
-
-/** Xt[43:0] = VA[55:12]. */
-export function tlbiVa(xt: bigint): bigint {
-  return (xt & ((1n << 44n) - 1n)) << 12n;
-}
-/** Xt[63:48] = ASID (Xt[63:56] ignored with 8-bit ASIDs). */
-export function tlbiAsid(xt: bigint, asid16: boolean): number {
-  return Number(xt >> 48n) & (asid16 ? 0xffff : 0xff);
-}
-/** Xt[35:0] = IPA[47:12] (Armv8.0, 48-bit IPA). */
-export function tlbiIpa(xt: bigint): bigint {
-  return (xt & ((1n << 36n) - 1n)) << 12n;
-}
+export { TLBI_OPS, baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp };
 
 /** Does the entry in slot i cover the 4 KiB page `p4` (VA[55:12])? */
 function covers(t: Tlb, i: number, p4: number): boolean {
@@ -707,14 +683,6 @@ export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (t: Tlb
       return (t, i) => t.regime[i] === EL2 && covers(t, i, p4);
     }
   }
-}
-
-/** A TLBI operation's name without its IS (Inner Shareable) suffix; throws on an unknown one. */
-export function baseOp(op: string): TlbiOp {
-  const u = op.toUpperCase();
-  const b = u.endsWith('IS') ? u.slice(0, -2) : u;
-  if (!(TLBI_OPS as readonly string[]).includes(b)) throw new Error(`TLBI ${op}: not a known operation`);
-  return b as TlbiOp;
 }
 
 /**

@@ -10,7 +10,7 @@
 // Entries live in typed-array columns, found through a small hash of their key
 // (tag, level, address prefix): a lookup or an insertion allocates nothing.
 // The TLBIs that may remove them: `walkCacheScope`.
-import { baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlb.js';
+import { baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlbi.js';
 
 /** What a walk cache entry is tagged with (for the TLBI scopes). */
 export interface WalkTag {
