@@ -89,6 +89,19 @@ describe('experiment loader errors', () => {
     expect(errors(base('sweep:\n  args.seed: [1, 2]\n'))[0]).toMatch(/^FILE:5:3: args\.seed: the seed comes from repeat/);
   });
 
+  it('checks: a metric of a known kind, selections by keys and values the experiment has, one bound', () => {
+    const ok = 'modes: [stage2]\nsweep:\n  vmm.ipaBits: [40, 44]\nchecks:\n';
+    expect(errors(base(`${ok}  - { name: a, metric: maxFetchesPerWalk, of: { mode: stage2, vmm.ipaBits: 44 }, equals: 24 }\n`))).toEqual([]);
+    expect(errors(base(`${ok}  - { name: a, metric: "walks fetches", of: { mode: stage2 } }\n`))[0]).toMatch(/^FILE:8:24: metric 'walks fetches' is neither a stats key/);
+    expect(errors(base(`${ok}  - { name: a, metric: cycles, of: { mode: shadow-wp, workload: ptrchase, vmm.ipaBits: 48, tlb.l2.entries: 8 } }\n`))).toEqual([
+      `FILE:8:44: of: mode 'shadow-wp' is not run by this experiment (native, stage2)`,
+      `FILE:8:65: of: no workload labelled 'ptrchase' (gups)`,
+      `FILE:8:88: of: vmm.ipaBits takes no value 48 in the sweep (40, 44)`,
+      `FILE:8:92: of: 'tlb.l2.entries' is not workload, mode or a sweep key (vmm.ipaBits)`,
+    ]);
+    expect(errors(base(`${ok}  - { name: a, metric: cycles, of: { mode: stage2 }, equals: 1, lessThan: { mode: native } }\n`))[0]).toMatch(/a check has one bound/);
+  });
+
   it('two entries of the same workload need labels', () => {
     expect(errors('name: t\nworkloads:\n  - { name: gups }\n  - { name: gups, args: { mib: 8 } }\n'))
       .toEqual([`FILE:4:13: a second workload labelled 'gups': give each entry its own label`]);

@@ -8,6 +8,7 @@ import type { RunStats } from '../src/machine/stats.js';
 import { chartData, chartSpecs, dimensions } from '../src/report/charts.js';
 import { renderChart, renderPng } from '../src/report/render.js';
 import { crossings } from '../src/report/vm-charts.js';
+import { evaluate, type Check } from '../src/experiments/checks.js';
 
 function point(label: string, sweep: Record<string, number | boolean>, seed: number, cycles: number, result = `${label}: checksum=1`): PointResult {
   const stats = {
@@ -138,6 +139,17 @@ describe('the comparison charts', () => {
     expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'DABT_LOWER', data: [100, 100] }]);
     expect(chartData(specs[3]!, vm)).toEqual({ labels: ['1', '4'], datasets: [{ label: 'gups, stage2', data: [1.2, 1.5] }] });
     for (const s of specs) expect(renderChart(s, chartData(s, vm), 'svg').toString('utf8')).toMatch(/^<\?xml|^<svg/);
+  });
+
+  it('checks: a figure of the selected points against a bound or other points, or only reported', () => {
+    const ev = (c: Partial<Check>) => evaluate({ name: 'c', metric: 'overhead', of: { mode: 'stage2' }, ...c } as Check, vm);
+    expect(ev({ atLeast: 1.3 })).toMatchObject({ value: 1.35, pass: true, expected: '≥ 1.3' });
+    expect(ev({ of: { mode: 'stage2', 'args.mib': 4 }, equals: 1.5 })).toMatchObject({ value: 1.5, pass: true });
+    expect(ev({ metric: 'cycles', of: { 'args.mib': 4, mode: 'stage2' }, greaterThan: { 'args.mib': 4, mode: 'native' }, factor: 1.6 })).toMatchObject({ value: 30_000, pass: false });
+    expect(ev({ metric: 'cyclesPerExit.DABT_LOWER' })).toMatchObject({ value: 100, pass: null, expected: '(reported)' });
+    expect(ev({ metric: 'exits.byReason.DABT_LOWER.count', of: { mode: 'stage2', 'args.mib': 1 }, atMost: 5 })).toMatchObject({ value: 10, pass: false });
+    expect(ev({ of: { mode: 'shadow-wp' }, atLeast: 1 })).toMatchObject({ value: null, pass: null });
+    expect(problems(vm, [{ name: 'few exits', metric: 'exits.total', of: { mode: 'stage2' }, atMost: 5 }])).toEqual(['check \'few exits\' failed: measured 25, expected ≤ 5']);
   });
 
   it('finds where lines of two modes cross', () => {

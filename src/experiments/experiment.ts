@@ -9,6 +9,7 @@ import { validateAgainst } from '../spec/validate.js';
 import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
 import { CHART_NAMES, type ChartName } from '../report/charts.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
+import { metricProblem, type Check } from './checks.js';
 import { VMM_CHOICES, choicesText, type VmMode } from '../machine/vm.js';
 
 export type Scalar = number | boolean | string;
@@ -35,6 +36,7 @@ export interface Experiment {
   quantumUs?: number;
   maxInsns: number;
   charts: ChartName[];
+  checks: Check[];
   quick: boolean;
 }
 
@@ -42,7 +44,7 @@ interface RawExperiment {
   name: string; description?: string; timing?: string; hypervisor?: string;
   workloads: { name: string; label?: string; args?: Record<string, number> }[];
   modes?: string[]; set?: Record<string, Scalar>; sweep?: Record<string, Scalar[]>;
-  repeat?: number; mem?: number; quantum?: number; maxInsns?: number; charts?: string[];
+  repeat?: number; mem?: number; quantum?: number; maxInsns?: number; charts?: string[]; checks?: Check[];
   quick?: { args?: Record<string, number>; sweep?: Record<string, Scalar[]>; repeat?: number };
 }
 
@@ -83,6 +85,7 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
     quantumUs: raw.quantum,
     maxInsns: raw.maxInsns ?? DEFAULT_MAX_INSNS,
     charts: (raw.charts ?? CHART_NAMES) as ChartName[],
+    checks: raw.checks ?? [],
     quick: opts.quick ?? false,
   };
   checkTimingCombinations(src, child(root, 'sweep'), exp, timing!.base);
@@ -135,6 +138,31 @@ class Checker {
     this.sweep(child(quick, 'sweep'), true);
     for (const [k, v] of entries(child(quick, 'args'))) this.argForAll(k, String(scalar(k)), v ? [v] : []);
     for (const c of items(child(root, 'charts'))) this.chart(c);
+    for (const c of items(child(root, 'checks'))) this.check(c);
+  }
+
+  /** A check: a known kind of metric, selections by keys the points have, at most one bound. */
+  private check(node: Node): void {
+    const metric = child(node, 'metric');
+    const problem = metricProblem(String(scalar(metric)));
+    if (problem) this.src.report(metric, problem);
+    const bounds = ['equals', 'atLeast', 'atMost', 'lessThan', 'greaterThan'].filter((k) => child(node, k));
+    if (bounds.length > 1 && !(bounds.length === 2 && bounds.includes('atLeast') && bounds.includes('atMost'))) {
+      this.src.report(child(node, bounds[1]!), `a check has one bound (equals, atLeast/atMost, lessThan or greaterThan), not ${bounds.join(' and ')}`);
+    }
+    if (child(node, 'factor') && !child(node, 'lessThan') && !child(node, 'greaterThan')) this.src.report(child(node, 'factor'), 'factor goes with lessThan or greaterThan');
+    const modes = ['native', ...(this.raw.modes ?? [])];
+    const labels = this.raw.workloads.map((w) => w.label ?? w.name);
+    const sweepKeys = Object.keys(this.raw.sweep ?? {});
+    for (const sel of ['of', 'lessThan', 'greaterThan']) {
+      for (const [k, v] of entries(child(node, sel))) {
+        const key = String(scalar(k)), value = String(scalar(v));
+        if (key === 'workload') { if (!labels.includes(value)) this.src.report(v, `${sel}: no workload labelled '${value}' (${labels.join(', ')})`); }
+        else if (key === 'mode') { if (!modes.includes(value)) this.src.report(v, `${sel}: mode '${value}' is not run by this experiment (${[...new Set(modes)].join(', ')})`); }
+        else if (!sweepKeys.includes(key)) this.src.report(k, `${sel}: '${key}' is not workload, mode or a sweep key (${sweepKeys.join(', ') || 'no sweep'})`);
+        else if (!(this.raw.sweep![key] ?? []).map(String).includes(value)) this.src.report(v, `${sel}: ${key} takes no value ${value} in the sweep (${this.raw.sweep![key]!.join(', ')})`);
+      }
+    }
   }
 
   private workloadEntries(): void {

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flattenStats } from '../machine/stats.js';
-import type { PointResult } from './run-point.js';
+import { isGood, type PointResult } from './run-point.js';
+import { evaluate, type Check } from './checks.js';
 
 type Cell = string | number | boolean | undefined;
 
@@ -53,8 +54,12 @@ export function writeResults(dir: string, results: PointResult[]): void {
  * What is wrong with the run: failed points, and points of the same workload and
  * arguments whose result lines differ (a result never depends on timing or mode).
  */
-export function problems(results: PointResult[]): string[] {
+export function problems(results: PointResult[], checks: Check[] = []): string[] {
   const out = results.filter((r) => r.error).map((r) => `${r.id}: ${r.error}`);
+  for (const o of checks.map((c) => evaluate(c, results.filter(isGood)))) {
+    if (o.value === null) out.push(`check '${o.name}': no point it selects has the figure`);
+    else if (o.pass === false) out.push(`check '${o.name}' failed: measured ${o.value}, expected ${o.expected}`);
+  }
   const byRun = new Map<string, PointResult[]>();
   for (const r of results.filter((x) => x.result !== undefined && x.point.twin === undefined)) {
     const key = `${r.point.workload} ${JSON.stringify(r.point.args)}`;

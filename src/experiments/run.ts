@@ -116,7 +116,7 @@ function finish(dir: string, exp: Experiment, points: Point[], done: Map<string,
 function writeOutputs(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, git: { revision: string | null; dirty: boolean | null }) {
   const results = points.map((p) => done.get(p.id)!);
   compareTwins(results);
-  const found = problems(results);
+  const found = problems(results, exp.checks);
   writeResults(dir, results);
   const charts = writeReport(dir, { exp, results, problems: found, provenance: git });
   return { dir, results, problems: found, charts };

@@ -8,6 +8,7 @@ import { isGood, type GoodPoint, type PointResult } from '../experiments/run-poi
 import { METRICS, chartData, chartSpecs, configLabel, type Metric } from './charts.js';
 import { renderChart } from './render.js';
 import { crossings, hypervised } from './vm-charts.js';
+import { checksTable, evaluate } from '../experiments/checks.js';
 
 /** The table's columns: one row per configuration, seeds averaged. */
 const COLUMNS: Metric[] = [
@@ -34,6 +35,7 @@ export interface ReportInput { exp: Experiment; results: PointResult[]; problems
 /** Writes charts/*.png and report.md into `dir`; returns the chart files written. */
 export function writeReport(dir: string, { exp, results, problems, provenance }: ReportInput): string[] {
   const ok = results.filter(isGood);
+  const checked = exp.checks.map((c) => evaluate(c, ok));
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
   const drawn = charts.map((spec) => ({ spec, data: chartData(spec, ok) }));
@@ -57,6 +59,8 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
       `timing ${exp.timing}${exp.set.length ? ` with ${exp.set.map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}${exp.quick ? '; quick run (--quick)' : ''}.`,
     `Source revision ${provenance.revision ?? 'unknown'}${provenance.dirty ? ' (with uncommitted changes)' : ''}; everything else in provenance.json.`, '',
     ...(problems.length ? ['## Problems', '', ...problems.map((p) => `- ${p}`), ''] : []),
+    ...(checked.length ? ['## Checks', '', `${checked.filter((c) => c.pass).length} of ${checked.filter((c) => c.pass !== null).length} checks pass` +
+      `${checked.some((c) => c.pass === null && c.value !== null) ? '; the others report a figure beside its reference' : ''}.`, '', ...checksTable(checked), ''] : []),
     ...(hypervised(ok) ? overheadSection(ok, crossed) : []),
     `## Results${seeds}`, '',
     table(['configuration', ...COLUMNS.map((c) => c.label)], summary.labels.map((l, i) => [l, ...summary.datasets.map((d) => num(d.data[i]))])), '',
