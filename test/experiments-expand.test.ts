@@ -35,6 +35,28 @@ repeat: 2
     expect(argString(ps[3].args)).toBe('--mib 4 --iters 1000 --seed 2');
   });
 
+  it('hypervisor modes: native twins always, vmm options only for the modes they mean something to', () => {
+    const ps = points(`name: t
+workloads: [{ name: gups, args: { iters: 1000 } }]
+modes: [stage2, shadow-lazy]
+set: { vmm.switch: full }
+sweep:
+  vmm.block: [4k, 2m]
+  vmm.roots: [4, 16]
+  walkCache.enabled: [true, false]
+`);
+    expect(ps.map((p) => p.id)).toEqual([
+      'gups_native_walkCache.enabled=true_s1', 'gups_native_walkCache.enabled=false_s1',
+      'gups_stage2_vmm.block=4k_walkCache.enabled=true_s1', 'gups_stage2_vmm.block=4k_walkCache.enabled=false_s1',
+      'gups_stage2_vmm.block=2m_walkCache.enabled=true_s1', 'gups_stage2_vmm.block=2m_walkCache.enabled=false_s1',
+      'gups_shadow-lazy_vmm.roots=4_walkCache.enabled=true_s1', 'gups_shadow-lazy_vmm.roots=4_walkCache.enabled=false_s1',
+      'gups_shadow-lazy_vmm.roots=16_walkCache.enabled=true_s1', 'gups_shadow-lazy_vmm.roots=16_walkCache.enabled=false_s1',
+    ]);
+    expect(ps[0]!.vmm).toBeUndefined();
+    expect(ps[5]).toMatchObject({ twin: 'gups_native_walkCache.enabled=false_s1', vmm: { block: '2m', switch: 'full' }, set: ['walkCache.enabled=false', 'tlb.seed=1'] });
+    expect(ps[8]).toMatchObject({ twin: 'gups_native_walkCache.enabled=true_s1', vmm: { roots: 16, switch: 'full', block: '4k' } });
+  });
+
   it('args.NAME sweeps only the workloads that take --NAME; fixed overrides go first', () => {
     const ps = points(`name: t
 workloads:

@@ -73,6 +73,10 @@ describe('experiment loader errors', () => {
     expect(errors(base('modes: [nested]\n'))[0]).toMatch(/^FILE:4:9: modes\.0: must be equal to one of the allowed values: native, stage2, shadow-wp, shadow-lazy/);
     expect(errors(base('modes: [stage2]\nset:\n  vmm.roots: 65\n'))).toEqual(['FILE:6:14: set: vmm.roots: 65 is not an integer from 1 to 64']);
     expect(errors(base('sweep:\n  vmm.block: [4k, 2m]\n'))).toEqual(['FILE:5:3: sweep: vmm.block is an option of the vmm, and this experiment has no hypervisor mode (modes: native)']);
+    expect(errors(base('modes: [stage2]\nsweep:\n  vmm.granule: [4k, 64k]\n  vmm.block: [4k, 2m]\n'))).toEqual([
+      'FILE:6:3: vmm: block 4k is not a page or block size of the 64k granule (64k, 512m); sweep the block sizes of one granule at a time',
+      'FILE:6:3: vmm: block 2m is not a page or block size of the 64k granule (64k, 512m); sweep the block sizes of one granule at a time',
+    ]);
   });
 
   it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {

@@ -10,7 +10,7 @@ import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing }
 import { CHART_NAMES, type ChartName } from '../report/charts.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
 import { metricProblem, type Check } from './checks.js';
-import { VMM_CHOICES, choicesText, type VmMode } from '../machine/vm.js';
+import { VMM_CHOICES, choicesText, vmmOptions, vmmOptionsProblem, type VmMode, type VmmOptions } from '../machine/vm.js';
 
 export type Scalar = number | boolean | string;
 export type Mode = VmMode;
@@ -89,6 +89,7 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
     quick: opts.quick ?? false,
   };
   checkTimingCombinations(src, child(root, 'sweep'), exp, timing!.base);
+  checkVmmCombinations(src, child(root, 'sweep'), exp);
   if (src.errors.length) throw new SpecErrors(src.errors);
   return exp;
 }
@@ -256,6 +257,18 @@ function checkTimingCombinations(src: SpecSource, sweepNode: Node | undefined, e
       return;
     }
   }
+}
+
+/** Every combination of vmm.granule and vmm.block that the set and sweep make must be one the granule has. */
+function checkVmmCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Experiment): void {
+  const keys = exp.sweep.filter(([k]) => k === `${VMM_PREFIX}granule` || k === `${VMM_PREFIX}block`);
+  const bad = new Set<string>();
+  for (const combo of cartesian(keys)) {
+    const o = Object.fromEntries([...exp.set, ...combo].filter(([k]) => k.startsWith(VMM_PREFIX)).map(([k, v]) => [k.slice(VMM_PREFIX.length), v]));
+    const problem = vmmOptionsProblem(vmmOptions(o as Partial<VmmOptions>));
+    if (problem) bad.add(problem);
+  }
+  for (const p of bad) src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `vmm: ${p}; sweep the block sizes of one granule at a time`);
 }
 
 export const overrideList = (...lists: [string, Scalar][][]): string[] => lists.flat().map(([k, v]) => `${k}=${String(v)}`);

@@ -7,7 +7,11 @@
 // run even when the experiment's modes do not name native.
 import { ARG_PREFIX, VMM_PREFIX, cartesian, isTimingKey, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
 import { takesArg, workloads } from './workloads.js';
-import { vmmOptions, type VmmOptions } from '../machine/vm.js';
+import { VMM_OPTION_MODES, vmmOptions, type VmmOptions } from '../machine/vm.js';
+
+/** Whether a sweep key multiplies the points of `mode`: vmm.OPTION only those of the modes it means something to. */
+export const keyApplies = (key: string, mode: Mode) =>
+  !key.startsWith(VMM_PREFIX) || (VMM_OPTION_MODES[key.slice(VMM_PREFIX.length) as keyof VmmOptions] ?? []).includes(mode);
 
 /** Everything that decides a point's run: equal configs give bit-identical results. */
 export interface Point {
@@ -42,7 +46,7 @@ export function pointCount(exp: Experiment): number {
   for (const entry of exp.workloads) {
     const wl = workloads().get(entry.name)!;
     for (const mode of modesRun(exp)) {
-      const keys = exp.sweep.filter(([k]) => (!k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length))) && (mode !== 'native' || !k.startsWith(VMM_PREFIX)));
+      const keys = exp.sweep.filter(([k]) => (!k.startsWith(ARG_PREFIX) || takesArg(wl, k.slice(ARG_PREFIX.length))) && keyApplies(k, mode));
       n += keys.reduce((p, [, vs]) => p * vs.length, 1) * exp.repeat;
     }
   }
@@ -57,12 +61,12 @@ export function expand(exp: Experiment): Point[] {
     const defaults = Object.fromEntries((wl.args ?? []).map((a) => [a.name, a.default]));
     for (const mode of modesRun(exp)) {
       const native = mode === 'native';
-      const keys = native ? forWorkload.filter(([k]) => !k.startsWith(VMM_PREFIX)) : forWorkload;
+      const keys = forWorkload.filter(([k]) => keyApplies(k, mode));
       for (const combo of cartesian(keys)) {
         for (let seed = 1; seed <= exp.repeat; seed++) {
           const argValues = combo.filter(([k]) => k.startsWith(ARG_PREFIX)).map(([k, v]) => [k.slice(ARG_PREFIX.length), v as number]);
           const timingValues = combo.filter(([k]) => isTimingKey(k));
-          const vmmValues = [...exp.set, ...combo].filter(([k]) => k.startsWith(VMM_PREFIX)).map(([k, v]) => [k.slice(VMM_PREFIX.length), v]);
+          const vmmValues = [...exp.set, ...combo].filter(([k]) => k.startsWith(VMM_PREFIX) && keyApplies(k, mode)).map(([k, v]) => [k.slice(VMM_PREFIX.length), v]);
           const hv = native ? {} : {
             vmm: vmmOptions(Object.fromEntries(vmmValues) as Partial<VmmOptions>),
             twin: pointId(entry.label, 'native', combo.filter(([k]) => !k.startsWith(VMM_PREFIX)), seed),

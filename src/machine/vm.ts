@@ -51,6 +51,12 @@ export const VMM_CHOICES = {
   roots: Array.from({ length: 64 }, (_, i) => i + 1),
 } as const;
 
+/** The modes each option means something to: the stage 2 layout to stage2, the root pool to the shadow modes. */
+export const VMM_OPTION_MODES: Record<keyof VmmOptions, readonly VmMode[]> = {
+  granule: ['stage2'], ipaBits: ['stage2'], block: ['stage2'], map: ['stage2'],
+  switch: ['stage2', 'shadow-wp', 'shadow-lazy'], roots: ['shadow-wp', 'shadow-lazy'],
+};
+
 /** An option's values as a message says them. */
 export const choicesText = (values: readonly (string | number)[]) =>
   values.length > 10 && values.every((v, i) => v === i + 1) ? `an integer from 1 to ${values.length}` : `one of ${values.join(', ')}`;
