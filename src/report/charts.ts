@@ -69,7 +69,7 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
       file: 'walks', title: 'Descriptor fetches per table walk, by stage', type: 'bar', stacked: true, yTitle: 'fetches per walk',
       series: [METRICS.s1PerWalk, METRICS.s2PerWalk].filter((m) => results.some((r) => m.value(r.stats) > 0)),
     }],
-    sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles } })),
+    sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles }, only: (r) => k in r.point.sweep })),
   };
   return names.flatMap((n) => all[n]).flatMap((spec) => panels(spec, results));
 }

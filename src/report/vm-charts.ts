@@ -60,7 +60,7 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
     ],
     crossover: sweepKeys.filter((k) => !k.startsWith('vmm.')).map((k) => ({
       file: `crossover-${k}`, title: `Overhead over ${k}`, type: 'line', yTitle: 'cycles / native cycles', x: [k], xTitle: k, mark: 1, byMode: true,
-      series: { metric: overhead }, only: isHv,
+      series: { metric: overhead }, only: (r) => isHv(r) && k in r.point.sweep, // workloads the key does not apply to have no line
     })),
   };
 }
