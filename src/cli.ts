@@ -7,19 +7,15 @@ import { readElf, ElfError } from './elf/read.js';
 import { runUser } from './user/process.js';
 import { loadTiming, applyOverrides, timingPresets, TimingError } from './spec/timing.js';
 import { SpecErrors } from './spec/source.js';
-import { disassembleElf } from './asm/listing.js';
-import { assemble, AsmSourceError } from './asm/assembler.js';
-import { specListing } from './spec/listing.js';
 import { runBoot, parseSize } from './machine/boot.js';
 import { kernelCmdline } from './machine/cmdline.js';
 import { kernelOutcome } from './machine/run-workload.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
-import { reportRun, runExperiment, RunError } from './experiments/run.js';
+import { RunError } from './experiments/run-error.js';
 import { KERNEL_PATH, MODES, VMM_CHOICES, VMM_PATH, loadVmm, qemuScript, runVm, vmmOptionsProblem, vmmOptions, type VmMode, type VmmOptions } from './machine/vm.js';
 import { vmStatsText } from './machine/vm-stats.js';
 import type { RunStats } from './machine/stats.js';
-import { gdbStub } from './gdb/stub.js';
 
 /** Exit status of `el2sim boot` by how the run ended. */
 const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 124, stuck: 126 };
@@ -27,6 +23,8 @@ const BOOT_EXIT: Record<StopReason, number> = { poweroff: 0, reset: 0, limit: 12
 const GUEST_FAILED = 3;
 
 class UsageError extends Error {}
+/** Input that cannot be used (an assembler source with errors): status 1. */
+class InputError extends Error {}
 
 function say(msg: string): void {
   process.stderr.write(`el2sim: ${msg}\n`);
@@ -59,10 +57,11 @@ const positiveInt = (v: string): number => {
 };
 
 /** --gdb and --gdb-wait: the GDB stub's hook for the run, or undefined. */
-function gdbOption(o: { gdb?: string; gdbWait?: boolean; trace?: string }) {
+async function gdbOption(o: { gdb?: string; gdbWait?: boolean; trace?: string }) {
   if (o.gdbWait && !o.gdb) throw new UsageError('--gdb-wait needs --gdb [HOST:]PORT');
   if (!o.gdb) return undefined;
   if (o.trace) throw new UsageError('--trace and --gdb cannot be combined');
+  const { gdbStub } = await import('./gdb/stub.js');
   try {
     return gdbStub({ address: o.gdb, wait: !!o.gdbWait, log: say });
   } catch (e) {
@@ -123,7 +122,7 @@ export async function main(args: string[]): Promise<number> {
     .option('--quantum <us>', 'guest kernel: preemption quantum in microseconds (default 1000)')
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
-    .action((imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[]; gdb?: string; gdbWait?: boolean }) => {
+    .action(async (imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[]; gdb?: string; gdbWait?: boolean }) => {
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
       const memBytes = parseSize(o.mem);
@@ -132,7 +131,7 @@ export async function main(args: string[]): Promise<number> {
       if (o.quantum !== undefined && !/^\d+$/.test(o.quantum)) throw new UsageError(`--quantum: '${o.quantum}' is not a number of microseconds`);
       const cmdline = o.workload ? kernelCmdline({ workload: o.workload, args: o.args, quantumUs: o.quantum === undefined ? undefined : Number(o.quantum), memBytes }) : undefined;
       const image = readElf(readInput(imagePath), imagePath);
-      const debug = gdbOption(o);
+      const debug = await gdbOption(o);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
       let tail = ''; // the end of the UART output, for the guest kernel's last line
       let r;
@@ -181,7 +180,7 @@ export async function main(args: string[]): Promise<number> {
     .option('--kernel <file>', 'guest kernel image', KERNEL_PATH)
     .option('--vmm <file>', 'vmm image', VMM_PATH)
     .option('--print-qemu', 'print the equivalent qemu-system-aarch64 command (a shell script) instead of running')
-    .action((o: {
+    .action(async (o: {
       mode: VmMode; workload: string; args?: string; quantum?: string; mem: string; granule: VmmOptions['granule']; ipaBits: string; block?: VmmOptions['block'];
       map: VmmOptions['map']; switch: VmmOptions['switch']; roots?: string; vmmPrintStats?: boolean; maxInsns?: number; stats?: string; statsFormat: string; trace?: string;
       timing: string; set: string[]; kernel: string; vmm: string; printQemu?: boolean; gdb?: string; gdbWait?: boolean;
@@ -201,7 +200,7 @@ export async function main(args: string[]): Promise<number> {
       };
       if (o.printQemu) { process.stdout.write(qemuScript(run, { vmm: o.vmm, kernel: o.kernel })); return; }
       const vmmImage = o.mode === 'native' ? undefined : loadVmm(o.vmm);
-      const debug = gdbOption(o);
+      const debug = await gdbOption(o);
       const traceFd = o.trace ? openSync(o.trace, 'w') : undefined;
       let tail = '';
       let r;
@@ -251,6 +250,7 @@ export async function main(args: string[]): Promise<number> {
     .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean; yes?: boolean }) => {
       if (o.jobs !== undefined && !/^[1-9]\d*$/.test(o.jobs)) throw new UsageError(`--jobs: '${o.jobs}' is not a positive integer`);
       readInput(file); // a missing or unreadable experiment file is a usage error, not a crash
+      const { runExperiment } = await import('./experiments/run.js');
       const r = await runExperiment(file, {
         out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, yes: o.yes, progress: true,
         onStart: ({ dir, total, todo, jobs }) => {
@@ -270,7 +270,8 @@ export async function main(args: string[]): Promise<number> {
     .command('report')
     .description('draw a run\'s charts and write its results.csv, stats/ and report.md again from its points.jsonl, without running anything')
     .argument('<run-dir>', 'a run directory (results/<name>/<run-id>)')
-    .action((dir: string) => {
+    .action(async (dir: string) => {
+      const { reportRun } = await import('./experiments/run.js');
       const r = reportRun(dir);
       for (const p of r.problems) say(p);
       if (r.missing.length) say(`${r.missing.length} point(s) not run yet (el2sim run EXPERIMENT --resume ${dir} runs them): ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`);
@@ -284,10 +285,16 @@ export async function main(args: string[]): Promise<number> {
     .argument('<source>', 'assembly source (.S/.s)')
     .requiredOption('-o, --output <file>', 'output ELF file')
     .option('--text-base <address>', 'address of .text (default 0x400000; bare-metal images for `boot`: 0x40080000)', '0x400000')
-    .action((source: string, o: { output: string; textBase: string }) => {
+    .action(async (source: string, o: { output: string; textBase: string }) => {
       if (!/^(0x[0-9a-f]+|\d+)$/i.test(o.textBase)) throw new UsageError(`--text-base: '${o.textBase}' is not an address`);
       const text = Buffer.from(readInput(source)).toString('utf8');
-      const out = assemble(text, source, { textBase: BigInt(o.textBase) });
+      const { assemble, AsmSourceError } = await import('./asm/assembler.js');
+      let out;
+      try {
+        out = assemble(text, source, { textBase: BigInt(o.textBase) });
+      } catch (e) {
+        throw e instanceof AsmSourceError ? new InputError(e.message) : e;
+      }
       writeFileSync(o.output, out.elf, { mode: 0o755 });
     });
 
@@ -295,7 +302,8 @@ export async function main(args: string[]): Promise<number> {
     .command('disasm')
     .description('disassemble the executable sections of an ELF, in GNU objdump -d\'s format')
     .argument('<file>', 'AArch64 ELF file')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { disassembleElf } = await import('./asm/listing.js');
       process.stdout.write(disassembleElf(readElf(readInput(file), file), basename(file)));
     });
 
@@ -304,13 +312,13 @@ export async function main(args: string[]): Promise<number> {
     .description('inspect the specification')
     .command('list')
     .description('print the coverage: instructions by encoding group, system registers and operations')
-    .action(() => { process.stdout.write(specListing()); });
+    .action(async () => { process.stdout.write((await import('./spec/listing.js')).specListing()); });
 
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof ElfError || e instanceof AsmSourceError || e instanceof SpecErrors || e instanceof ImageError || e instanceof RunError) {
+    if (e instanceof UsageError || e instanceof ElfError || e instanceof InputError || e instanceof SpecErrors || e instanceof ImageError || e instanceof RunError) {
       say(e.message);
       return e instanceof UsageError || e instanceof RunError ? 2 : 1;
     }

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { writeReport } from '../report/report.js';
 import { loadExperiment, type Experiment } from './experiment.js';
+import { RunError } from './run-error.js';
 import { lockRun } from './run-lock.js';
 import { VMM_PATH } from '../machine/vm.js';
 import { PointsFileError, PointsWriter, POINTS_FILE, readPoints } from './points-file.js';
@@ -16,7 +17,7 @@ import { writeProvenance } from './provenance.js';
 import { compareTwins, problems, writeResults } from './results.js';
 import type { PointResult } from './run-point.js';
 
-export class RunError extends Error {}
+export { RunError };
 
 export interface RunOptions {
   /** The run directory (default results/<name>/<run-id>). */
