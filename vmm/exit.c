@@ -34,7 +34,8 @@
   X(C_SCTLR, sctlr_el1) X(C_TCR, tcr_el1) X(C_TTBR0, ttbr0_el1) X(C_TTBR1, ttbr1_el1) X(C_VBAR, vbar_el1) \
   X(C_ESR, esr_el1) X(C_FAR, far_el1) X(C_ELR, elr_el1) X(C_SPSR, spsr_el1) X(C_SP_EL0, sp_el0) X(C_SP_EL1, sp_el1) \
   X(C_CNTV_CTL, cntv_ctl_el0) X(C_CNTV_CVAL, cntv_cval_el0) \
-  X(C_LR0, ich_lr0_el2) X(C_LR1, ich_lr1_el2) X(C_LR2, ich_lr2_el2) X(C_LR3, ich_lr3_el2)
+  X(C_LR0, ich_lr0_el2) X(C_LR1, ich_lr1_el2) X(C_LR2, ich_lr2_el2) X(C_LR3, ich_lr3_el2) \
+  X(C_MAIR, mair_el1) X(C_AMAIR, amair_el1) X(C_CONTEXTIDR, contextidr_el1) X(C_AFSR0, afsr0_el1) X(C_AFSR1, afsr1_el1)
 
 u64 guest_get(enum ctx_reg r) {
   if (switch_full) return guest_ctx.r[r];
@@ -154,7 +155,8 @@ static int fault_access(u64 esr, struct access *a) {
     return 0;
   }
   int hole;
-  s64 ipa = guest_walk(read_sysreg(elr_el2), &hole);
+  s64 ipa = opt.shadow ? shadow_guest_ipa(read_sysreg(elr_el2), 4, (read_sysreg(spsr_el2) & 0xf) ? 1 : 0)
+                       : guest_walk(read_sysreg(elr_el2), &hole);
   u64 word;
   if (ipa < 0 || guest_read64(ipa & ~7ull, &word)) return -1;
   STAT(MMIO_DECODED);
@@ -181,12 +183,12 @@ static u64 uart_access(u64 off, const struct access *a, u64 v) {
 }
 
 /** An external abort into the guest's EL1 as the hardware takes it natively (fsc: 0x10, or 0x14 + level on a walk). */
-static void inject_abort(int insn, u64 far, int write, unsigned fsc) {
+void inject_abort(int insn, u64 far, int write, unsigned fsc, u64 extra) {
   u64 spsr = read_sysreg(spsr_el2), elr = read_sysreg(elr_el2);
   unsigned mode = spsr & 0xf;
   int from_el0 = mode == 0;
   u64 ec = insn ? (from_el0 ? EC_IABT_LOWER : EC_IABT_CUR) : (from_el0 ? EC_DABT_LOWER : EC_DABT_CUR);
-  guest_set(C_ESR, (ec << 26) | ESR_IL | fsc | (write && !insn ? ISS_WNR : 0));
+  guest_set(C_ESR, (ec << 26) | ESR_IL | fsc | (write && !insn ? ISS_WNR : 0) | (insn ? 0 : extra));
   guest_set(C_FAR, far);
   guest_set(C_ELR, elr);
   guest_set(C_SPSR, spsr);
@@ -196,7 +198,7 @@ static void inject_abort(int insn, u64 far, int write, unsigned fsc) {
   STAT(INJECT_ABORT);
 }
 
-static int is_device(u64 ipa) {
+int is_device(u64 ipa) {
   return ipa - UART_PA < UART_SIZE || ipa - GICD_PA < GICD_SIZE || ipa - GICR_PA < GICR_SIZE;
 }
 
@@ -222,7 +224,7 @@ static int inject_walk_abort(int insn, u64 esr) {
   u64 far = read_sysreg(far_el2);
   if (guest_walk(far, &level) >= 0 || level < 0) return 0;
   STAT(MMIO_UNMAPPED);
-  inject_abort(insn, far, !insn && (esr & ISS_WNR), FSC_EXTERNAL_WALK + level);
+  inject_abort(insn, far, !insn && (esr & ISS_WNR), FSC_EXTERNAL_WALK + level, 0);
   return 1;
 }
 
@@ -248,9 +250,19 @@ static void data_abort(struct frame *f, u64 esr) {
   if (ipa_in_ram(ipa) || esr & ISS_S1PTW) unhandled(esr);
   if (!is_device(ipa)) {
     STAT(MMIO_UNMAPPED);
-    inject_abort(0, far, !!(esr & ISS_WNR), FSC_EXTERNAL);
+    inject_abort(0, far, !!(esr & ISS_WNR), FSC_EXTERNAL, 0);
     return;
   }
+  mmio_emulate(f, esr, ipa);
+}
+
+int abort_needs_regs_dev(u64 esr) {
+  struct access a;
+  if (fault_access(esr, &a)) return 0;
+  return callee_saved(a.rt) || (a.wb_rn >= 0 && callee_saved(a.wb_rn));
+}
+
+void mmio_emulate(struct frame *f, u64 esr, u64 ipa) {
   struct access a;
   if (fault_access(esr, &a)) fatal("cannot emulate the access at 0x%lx to IPA 0x%lx (instruction not decoded)", read_sysreg(elr_el2), ipa);
   if (!a.prefetch) {
@@ -289,7 +301,7 @@ static void insn_abort(u64 esr) {
   if (esr & ISS_S1PTW && !ipa_in_ram(ipa) && inject_walk_abort(1, esr)) return;
   if (ipa_in_ram(ipa) || esr & ISS_S1PTW) unhandled(esr);
   STAT(MMIO_UNMAPPED);
-  inject_abort(1, read_sysreg(far_el2), 0, FSC_EXTERNAL);
+  inject_abort(1, read_sysreg(far_el2), 0, FSC_EXTERNAL, 0);
 }
 
 static void hvc(struct frame *f) {
@@ -336,6 +348,7 @@ static void sysreg_trap(struct frame *f, u64 esr) {
   unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7, crn = (esr >> 10) & 15;
   unsigned rt = (esr >> 5) & 31, crm = (esr >> 1) & 15, read = esr & 1;
   STAT(VMEXIT_MSR);
+  if (opt.shadow && shadow_sysreg(f, esr)) return;
   if (!read || op0 != 3 || op1 != 0 || crn != 0 || crm < 1) unhandled(esr);
   reg_set(f, rt, id_reg(crm, op2));
   skip_insn();
@@ -363,9 +376,15 @@ unsigned long vmm_exit_sync(struct frame *f) {
   unsigned ec = esr >> 26;
   if (!f->have_all) {
     if (ec == EC_MSR && callee_saved((esr >> 5) & 31)) return EXIT_NEED_REGS;
-    if (ec == EC_DABT_LOWER && abort_needs_regs(esr, fault_ipa())) return EXIT_NEED_REGS;
+    if (ec == EC_DABT_LOWER && (opt.shadow ? shadow_abort_needs_regs(esr, 0) : abort_needs_regs(esr, fault_ipa()))) return EXIT_NEED_REGS;
   }
   STAT(VMEXIT_COUNT);
+  if (opt.shadow && (ec == EC_DABT_LOWER || ec == EC_IABT_LOWER)) {
+    if (ec == EC_DABT_LOWER) STAT(VMEXIT_DATA_ABORT);
+    else STAT(VMEXIT_INSN_ABORT);
+    shadow_abort(f, esr, ec == EC_IABT_LOWER);
+    return EXIT_DONE;
+  }
   switch (ec) {
     case EC_DABT_LOWER: data_abort(f, esr); break;
     case EC_IABT_LOWER: insn_abort(esr); break;

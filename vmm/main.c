@@ -6,6 +6,7 @@
 //   mode=stage2 guest_mem=<MiB>M guest_elf_size=<bytes> [granule=4k|16k|64k]
 //   [ipa_bits=40|44] [block=4k|16k|64k|2m|32m|512m|1g] [map=lazy|eager]
 //   [switch=thin|full] [stats=print] [vmid=<n>]
+//   mode=shadow-wp|shadow-lazy [roots=<1..64>] (the stage 2 options are accepted and ignored)
 #include "stats.h"
 #include "string.h"
 
@@ -40,7 +41,7 @@ static void parse_cmdline(void) {
   static char text[CMDLINE_MAX];
   memcpy(text, (const void *)VMM_CMDLINE_PA, CMDLINE_MAX);
   if (text[CMDLINE_MAX - 1]) fatal("command line: no NUL within %d bytes", CMDLINE_MAX);
-  opt = (struct options){ .granule = 12, .ipa_bits = 40, .vmid = 1 };
+  opt = (struct options){ .granule = 12, .ipa_bits = 40, .vmid = 1, .roots = 8 };
   int block = -1, have_mem = 0, have_size = 0;
   const char *block_text = "", *granule_text = "4k";
   for (char *p = text; *p;) {
@@ -56,7 +57,12 @@ static void parse_cmdline(void) {
     const char *k = word, *v = eq + 1;
     s64 n;
     if (!strcmp(k, "mode")) {
-      if (strcmp(v, "stage2")) fatal("mode=%s is not supported (only mode=stage2)", v);
+      if (!strcmp(v, "shadow-wp")) opt.shadow = SHADOW_WP;
+      else if (!strcmp(v, "shadow-lazy")) opt.shadow = SHADOW_LAZY;
+      else if (strcmp(v, "stage2")) fatal("mode=%s is not supported (stage2, shadow-wp, shadow-lazy)", v);
+    } else if (!strcmp(k, "roots")) {
+      if ((n = number(v, 0)) < 1 || n > 64) fatal("roots must be 1..64, not '%s'", v);
+      opt.roots = n;
     } else if (!strcmp(k, "guest_mem")) {
       if ((n = number(v, 'M')) < 16 || n > 3072) fatal("guest_mem must be 16M..3072M, not '%s'", v);
       opt.guest_mem = (u64)n << 20, have_mem = 1;
@@ -104,12 +110,14 @@ void vmm_main(void) {
   parse_cmdline();
   switch_full = opt.full;
   u64 entry = load_guest();
-  stage2_init();
+  if (!opt.shadow) stage2_init();
   gic_host_init();
   /* The guest's EL1 at reset; the host EL1 context of the full switch (a host kernel's). */
   guest_ctx.r[C_SCTLR] = SCTLR_EL1_RESET;
   host_ctx.r[C_SCTLR] = SCTLR_EL1_RESET;
   host_ctx.r[C_CPACR] = CPACR_FPEN;
+  /* Shadow modes: stage 2 off, the real translation controls the vmm's (shadow.c). */
+  if (opt.shadow) shadow_init(SCTLR_EL1_RESET);
   extern char vectors_thin[], vectors_full[];
   write_sysreg(vbar_el2, switch_full ? (u64)vectors_full : (u64)vectors_thin);
   isb();

@@ -21,12 +21,17 @@
 
 static u64 heap_next = HEAP_BASE;
 
-void *heap_alloc(u64 size, u64 align) {
+void *heap_reserve(u64 size, u64 align) {
   u64 p = (heap_next + align - 1) & ~(align - 1);
   if (p + size > HEAP_END || p + size < p) fatal("out of memory for page tables (%lu bytes more)", size);
   heap_next = p + size;
-  memset((void *)p, 0, size);
   return (void *)p;
+}
+
+void *heap_alloc(u64 size, u64 align) {
+  void *p = heap_reserve(size, align);
+  memset(p, 0, size);
+  return p;
 }
 
 void el2_mmu_init(void) {

@@ -78,7 +78,11 @@ struct options {
   unsigned block;     /* leaf size shift */
   int eager, full, stats;
   unsigned vmid;
+  int shadow;         /* 0 (stage2), SHADOW_WP, SHADOW_LAZY */
+  unsigned roots;     /* shadow roots cached */
 };
+#define SHADOW_WP 1
+#define SHADOW_LAZY 2
 extern struct options opt;
 
 // console.c
@@ -91,6 +95,8 @@ void print_stats(void);
 // mmu.c
 void el2_mmu_init(void);
 void *heap_alloc(u64 size, u64 align);
+/** Like heap_alloc, without zeroing (the caller zeroes what it uses). */
+void *heap_reserve(u64 size, u64 align);
 
 // loader.c
 u64 load_guest(void);
@@ -113,3 +119,23 @@ int vtimer_firing(void);
 
 // exit.c
 void guest_enter_first(u64 entry);
+/** An abort into the guest's EL1 as the hardware takes it natively: fsc with its level, WnR, and extra ISS bits (CM). */
+void inject_abort(int insn, u64 far, int write, unsigned fsc, u64 extra);
+int is_device(u64 ipa);
+/** Emulates the guest's load or store to device IPA ipa (UART, GIC), then skips the instruction. */
+void mmio_emulate(struct frame *f, u64 esr, u64 ipa);
+/** Whether emulating this device access needs x19-x28. */
+int abort_needs_regs_dev(u64 esr);
+
+// shadow.c
+/** The guest's virtual translation controls (shadow modes): what it wrote and reads back. */
+struct vsys { u64 sctlr, tcr, ttbr0, ttbr1, mair; };
+extern struct vsys vs;
+void shadow_init(u64 sctlr_reset);
+/** A trapped TVM/TRVM register access or TLBI; 0 when it is none of these. */
+int shadow_sysreg(struct frame *f, u64 esr);
+/** A stage 1 abort routed by HACR_EL2.TS1F. */
+void shadow_abort(struct frame *f, u64 esr, int insn);
+int shadow_abort_needs_regs(u64 esr, int insn);
+/** The guest's own translation of va for an access (1 read, 2 write, 4 execute) from el; -1 on a fault. */
+s64 shadow_guest_ipa(u64 va, unsigned access, int el);
