@@ -283,7 +283,7 @@ describe('diagnostics: file:line:col: problem', () => {
   });
 
   it('reports operands that match no form', () => {
-    expect(error('  add x0, x0, #0x12345\n')).toBe("prog.S:1:7: operands do not match any form of 'add': x0, x0, #0x12345");
+    expect(error('  add x0, x0, [x1]\n')).toBe("prog.S:1:7: operands do not match any form of 'add': x0, x0, [x1]");
   });
 
   it('reports undefined symbols in instructions and in data', () => {

@@ -50,6 +50,10 @@ const PAGE = 0x1000n;
 const NOP = 0xd503201f;
 const MAX_ALIGN_LOG2 = 16; // 64 KiB, the largest page size; GNU as allows more, nothing here needs it
 const MAX_PASSES = 10;
+/** Errors reported before giving up, as compilers do (gcc -fmax-errors, clang -ferror-limit): junk input gives a screenful, not thousands of lines. */
+export const MAX_ERRORS = 20;
+/** Longest problem text: source quoted in a message is cut (a 1 MB line of junk is one short line). */
+const MAX_PROBLEM = 200;
 
 type Kind = 'code' | 'ro' | 'rw' | 'bss';
 const KIND_ORDER: Kind[] = ['code', 'ro', 'rw', 'bss'];
@@ -411,7 +415,13 @@ class Pass {
         if (this.statement(st) === 'end') break;
       } catch (e) {
         if (!(e instanceof LineError)) throw e;
-        this.diagnostics.push({ file: this.file, line: st.line, col: e.col, problem: e.message });
+        // Layout passes go on (their errors are not reported); the full pass stops after MAX_ERRORS.
+        if (this.full && this.diagnostics.length === MAX_ERRORS) {
+          this.diagnostics.push({ file: this.file, line: st.line, col: e.col, problem: `too many errors (${MAX_ERRORS} shown), stopping` });
+          return;
+        }
+        const problem = e.message.length > MAX_PROBLEM ? `${e.message.slice(0, MAX_PROBLEM)}…` : e.message;
+        this.diagnostics.push({ file: this.file, line: st.line, col: e.col, problem });
       }
     }
     for (const s of this.sections.values()) this.flushPools(s);
@@ -497,6 +507,9 @@ class Pass {
     } catch (e) {
       if (!(e instanceof AsmError)) throw e;
       this.cur.bytes.fill(4, 0);
+      // A value out of range says so (a form parsed every operand up to it); else a symbol
+      // that could not be evaluated is the likely cause.
+      if (e.offset !== undefined) throw new LineError(e.message, opCol + e.offset - (operands.length - operands.trimStart().length));
       const u = unknown.sort((a, b) => b.len - a.len)[0];
       throw new LineError(u ? `undefined symbol '${u.name}'` : e.message, opCol);
     }

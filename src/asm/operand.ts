@@ -14,6 +14,8 @@ export interface OperandCtx {
   literal?(value: bigint, size: 4 | 8): bigint;
   /** Widths of the fields passed to the current operand (0 for literal arguments); set by the engine. */
   widths?: number[];
+  /** Assembler: the mnemonic being encoded (for messages that GNU as words by instruction, e.g. branches). */
+  mnemonic?: string;
   /** Disassembler: how to print a PC-relative target instead of objdump's bare hex address. */
   targetText?(addr: bigint): string;
   /** Disassembler: name for an address, e.g. "_start+0x8". */
@@ -31,13 +33,30 @@ export interface OperandKind<V = unknown> {
   arity: number;
   /** Field values → operand value; undefined when these fields have no form of this kind. */
   decode(args: number[], ctx: OperandCtx): V | undefined;
-  /** Operand value → argument values (undefined leaves that argument free); undefined if not encodable. */
-  encode(v: V, ctx: OperandCtx): (number | undefined)[] | undefined;
+  /**
+   * Operand value → argument values (undefined leaves that argument free).
+   * A value of this kind that the fields cannot hold gives a Misfit saying why
+   * (the allowed range), as GNU as words it; undefined if not encodable otherwise.
+   */
+  encode(v: V, ctx: OperandCtx): (number | undefined)[] | Misfit | undefined;
   /** Operand value → text, as GNU objdump prints it. */
   print(v: V, ctx: OperandCtx): string;
   /** Text (whitespace removed) → operand value, accepting what GNU as accepts; undefined if it is not this kind. */
   parse(text: string, ctx: OperandCtx): V | undefined;
 }
+
+/**
+ * Why a parsed operand cannot be encoded: `problem` as GNU as words it
+ * ("immediate value out of range"), `range` what is allowed ("0 to 4095").
+ * `operand` counts operands into the slot's text (BfxOps: 1 is the width).
+ */
+export class Misfit {
+  constructor(readonly problem: string, readonly range?: string, readonly operand = 0) {}
+}
+
+/** `problem range` for a value outside [lo, hi]: "immediate value out of range 0 to 63". */
+export const outOfRange = (what: string, lo: bigint | number, hi: bigint | number, extra = '', operand = 0): Misfit =>
+  new Misfit(`${what} out of range`, `${lo} to ${hi}${extra}`, operand);
 
 const kinds = new Map<string, OperandKind<any>>();
 

@@ -7,7 +7,7 @@
 // whose encoding depends on the operation width come in two variants named by
 // width (BitmaskImm32 / BitmaskImm64, …); the spec has one form per width,
 // pinned by `sf == 0` / `sf == 1` in its `when`.
-import { defineKind, type OperandCtx } from '../operand.js';
+import { defineKind, Misfit, outOfRange, type OperandCtx } from '../operand.js';
 import { decodeBitMasks } from '../../core/isalib.js';
 import { parseImm, fits, hex } from './common.js';
 
@@ -73,6 +73,10 @@ export function bitmaskValue(n: number, immr: number, imms: number, w: W): bigin
 
 const parseHash = (t: string, ctx: OperandCtx) => parseImm(t, ctx);
 
+const notBitmask = (w: W) => new Misfit('immediate out of range', `(not a ${w}-bit bitmask immediate: a repeated, rotated run of ones)`);
+const notMovable = () => new Misfit('immediate cannot be moved by a single instruction');
+const orMisfit = <T>(v: T | undefined, m: Misfit): T | Misfit => (v === undefined ? m : v);
+
 for (const w of [32, 64] as const) {
   const mask = maskOf(w);
 
@@ -82,7 +86,7 @@ for (const w of [32, 64] as const) {
     decode: ([n, immr, imms]) => bitmaskValue(n, immr, imms, w),
     encode: (v) => {
       const u = normalize(v, w);
-      return u === undefined ? undefined : encodeBitmask(u, w);
+      return orMisfit(u === undefined ? undefined : encodeBitmask(u, w), notBitmask(w));
     },
     print: hex,
     parse: parseHash,
@@ -98,7 +102,7 @@ for (const w of [32, 64] as const) {
     },
     encode: (v) => {
       const u = normalize(v, w);
-      return u === undefined ? undefined : encodeBitmask(~u & mask, w);
+      return orMisfit(u === undefined ? undefined : encodeBitmask(~u & mask, w), notBitmask(w));
     },
     print: hex,
     parse: parseHash,
@@ -115,7 +119,7 @@ for (const w of [32, 64] as const) {
     },
     encode: (v) => {
       const u = normalize(v, w);
-      return u === undefined ? undefined : encodeBitmask(u, w);
+      return orMisfit(u === undefined ? undefined : encodeBitmask(u, w), notMovable());
     },
     print: hex,
     parse: parseHash,
@@ -128,9 +132,9 @@ for (const w of [32, 64] as const) {
     decode: ([imm16, hw]) => (imm16 === 0 && hw !== 0 ? undefined : BigInt(imm16) << BigInt(16 * hw)),
     encode: (v) => {
       const u = normalize(v, w);
-      if (u === undefined) return undefined;
+      if (u === undefined) return notMovable();
       const hw = wideHw(u, w);
-      return hw === undefined ? undefined : [Number(u >> BigInt(16 * hw)), hw];
+      return hw === undefined ? notMovable() : [Number(u >> BigInt(16 * hw)), hw];
     },
     print: hex,
     parse: parseHash,
@@ -147,26 +151,23 @@ for (const w of [32, 64] as const) {
     },
     encode: (v) => {
       const u = normalize(v, w);
-      if (u === undefined) return undefined;
+      if (u === undefined) return notMovable();
       const inv = ~u & mask;
       const hw = wideHw(inv, w);
-      return hw === undefined ? undefined : [Number(inv >> BigInt(16 * hw)), hw];
+      return hw === undefined ? notMovable() : [Number(inv >> BigInt(16 * hw)), hw];
     },
     print: hex,
     parse: parseHash,
   });
 
   /** LSL (immediate), UBFM alias: immr = -shift MOD w, imms = w-1-shift. */
-  defineKind<number>(`LslShift${w}`, {
+  defineKind<bigint>(`LslShift${w}`, {
     doc: `shift of LSL (immediate), a ${w}-bit UBFM alias (immr, imms)`,
     arity: 2,
-    decode: ([immr, imms]) => (immr === imms + 1 || (immr === 0 && imms === w - 1) ? w - 1 - imms : undefined),
-    encode: (s) => (s >= 0 && s < w ? [(w - s) % w, w - 1 - s] : undefined),
+    decode: ([immr, imms]) => (immr === imms + 1 || (immr === 0 && imms === w - 1) ? BigInt(w - 1 - imms) : undefined),
+    encode: (s) => (s >= 0n && s < BigInt(w) ? [(w - Number(s)) % w, w - 1 - Number(s)] : outOfRange('immediate value', 0, w - 1)),
     print: (s) => `#${s}`,
-    parse: (t, ctx) => {
-      const v = parseImm(t, ctx);
-      return v === undefined || v < 0n || v >= BigInt(w) ? undefined : Number(v);
-    },
+    parse: parseImm,
   });
 
   /** `#lsb, #width` of BFI/BFC/SBFIZ/UBFIZ: immr = -lsb MOD w, imms = width-1; printed when imms < immr. */
@@ -174,7 +175,7 @@ for (const w of [32, 64] as const) {
     doc: `"#lsb, #width" of the ${w}-bit insert-in-zero/insert aliases (BFI, BFC, SBFIZ, UBFIZ): args immr, imms`,
     arity: 2,
     decode: ([immr, imms]) => (imms < immr ? { lsb: (w - immr) & (w - 1), width: imms + 1 } : undefined),
-    encode: ({ lsb, width }) => (lsb >= 0 && lsb < w && width >= 1 && width <= w - lsb ? [(w - lsb) & (w - 1), width - 1] : undefined),
+    encode: ({ lsb, width }) => bitfield(lsb, width, w) ?? [(w - lsb) & (w - 1), width - 1],
     print: ({ lsb, width }) => `#${lsb}, #${width}`,
     parse: (t, ctx) => parsePair(t, ctx),
   });
@@ -184,38 +185,47 @@ for (const w of [32, 64] as const) {
     doc: `"#lsb, #width" of the ${w}-bit extract aliases (BFXIL, SBFX, UBFX): args immr, imms`,
     arity: 2,
     decode: ([immr, imms]) => (imms >= immr ? { lsb: immr, width: imms + 1 - immr } : undefined),
-    encode: ({ lsb, width }) => (lsb >= 0 && lsb < w && width >= 1 && width <= w - lsb ? [lsb, lsb + width - 1] : undefined),
+    encode: ({ lsb, width }) => bitfield(lsb, width, w) ?? [lsb, lsb + width - 1],
     print: ({ lsb, width }) => `#${lsb}, #${width}`,
     parse: (t, ctx) => parsePair(t, ctx),
   });
+}
+
+/** What is wrong with `#lsb, #width` of a `w`-bit bitfield alias (GNU as's ranges), or undefined when both fit. */
+function bitfield(lsb: number, width: number, w: number): Misfit | undefined {
+  if (lsb < 0 || lsb >= w) return outOfRange('immediate value', 0, w - 1);
+  if (width < 1 || width > w - lsb) return outOfRange('immediate value', 1, w - lsb, '', 1);
+  return undefined;
 }
 
 function parsePair(t: string, ctx: OperandCtx): { lsb: number; width: number } | undefined {
   const i = t.indexOf(',');
   if (i < 0) return undefined;
   const a = parseImm(t.slice(0, i), ctx), b = parseImm(t.slice(i + 1), ctx);
-  if (a === undefined || b === undefined || a < 0n || a > 64n || b < 0n || b > 64n) return undefined;
-  return { lsb: Number(a), width: Number(b) };
+  if (a === undefined || b === undefined) return undefined;
+  // Beyond any register width: kept out of Number's range issues, and still reported as out of range.
+  const clamp = (v: bigint) => Number(v < -1n ? -1n : v > 1000n ? 1000n : v);
+  return { lsb: clamp(a), width: clamp(b) };
 }
 
 /** Move-wide immediate of MOVZ/MOVN/MOVK: `#imm16` with an optional `, lsl #(0|16|32|48)`. */
-defineKind<{ imm: number; hw: number }>('MovWideImm', {
-  doc: '16-bit immediate of MOVZ/MOVN/MOVK with ", lsl #16*hw" (args imm16, hw)',
+defineKind<{ imm: bigint; hw: bigint }>('MovWideImm', {
+  doc: '16-bit immediate of MOVZ/MOVN/MOVK with ", lsl #16*hw" (args imm16, hw); hw holds the shift in bits when assembling',
   arity: 2,
-  decode: ([imm, hw]) => ({ imm, hw }),
-  encode: ({ imm, hw }) => [imm, hw],
-  print: ({ imm, hw }) => hex(imm) + (hw ? `, lsl #${hw * 16}` : ''),
+  decode: ([imm, hw]) => ({ imm: BigInt(imm), hw: BigInt(hw * 16) }),
+  encode: ({ imm, hw }) => {
+    if (!fits(imm, 16)) return outOfRange('immediate value', 0, 65535);
+    if (hw % 16n !== 0n) return new Misfit('shift amount must be a multiple of 16');
+    if (hw < 0n || hw > 48n) return outOfRange('shift amount', 0, 48);
+    return [Number(imm), Number(hw / 16n)];
+  },
+  print: ({ imm, hw }) => hex(imm) + (hw ? `, lsl #${hw}` : ''),
   parse: (t, ctx) => {
     const m = /^(.*),lsl#?(.+)$/i.exec(t);
     const imm = parseImm(m ? m[1] : t, ctx);
-    if (imm === undefined || !fits(imm, 16)) return undefined;
-    let hw = 0;
-    if (m) {
-      const sh = parseImm(m[2], ctx);
-      if (sh === undefined || sh % 16n !== 0n || sh < 0n || sh > 48n) return undefined;
-      hw = Number(sh / 16n);
-    }
-    return { imm: Number(imm), hw };
+    if (imm === undefined) return undefined;
+    const sh = m ? parseImm(m[2], ctx) : 0n;
+    return sh === undefined ? undefined : { imm, hw: sh };
   },
 });
 

@@ -1,7 +1,7 @@
 // Operand kinds of the dp-reg group: the shifted and extended second register
 // operand of the add/sub/logical instructions, and a register named by two
 // fields at once (the cinc/cinv/cneg aliases write Rn = Rm once).
-import { defineKind, operandKind, type OperandCtx, type OperandKind } from '../operand.js';
+import { defineKind, operandKind, outOfRange, type Misfit, type OperandCtx, type OperandKind } from '../operand.js';
 import { parseImm } from './common.js';
 
 interface Reg { r: number; sf: number }
@@ -28,7 +28,7 @@ function shiftKind(name: string, withRor: boolean): void {
     doc: `optional shift of the second register: ", lsl|lsr|asr${withRor ? '|ror' : ''} #amount" (fields shift, imm6); omitted for LSL #0`,
     arity: 2,
     decode: ([type, amt]) => (type === 3 && !withRor ? undefined : { type, amt: BigInt(amt) }),
-    encode: (v) => (v.amt >= 0n && v.amt < 64n ? [v.type, Number(v.amt)] : undefined),
+    encode: (v) => (v.amt >= 0n && v.amt < 64n ? [v.type, Number(v.amt)] : outOfRange('shift amount', 0, 63)),
     print: (v) => (v.type === 0 && v.amt === 0n ? '' : `, ${SHIFTS[v.type]} #${v.amt}`),
     parse: (t, ctx) => {
       if (t === '') return { type: 0, amt: 0n };
@@ -74,8 +74,8 @@ function parseExt(t: string, ctx: OperandCtx, lsl: boolean): Ext | undefined {
   let amt = 0;
   if (m[2] !== '') {
     const a = parseImm(m[2], ctx);
-    if (a === undefined || a < 0n || a > 4n) return undefined;
-    amt = Number(a);
+    if (a === undefined) return undefined;
+    amt = a < 0n ? -1 : a > 4n ? 5 : Number(a); // out of range: reported by encodeExt
   } else if (option < 0) return undefined; // "lsl" needs an amount
   return { r: reg.r, x: reg.sf, option: option < 0 ? undefined : option, amt };
 }
@@ -84,8 +84,8 @@ function parseExt(t: string, ctx: OperandCtx, lsl: boolean): Ext | undefined {
  * Fields Rm, option, imm3, sf. GNU as accepts either register width with any
  * extend in the 64-bit form, so an X register only pins sf to 1.
  */
-function encodeExt(v: Ext): (number | undefined)[] | undefined {
-  if (v.amt < 0 || v.amt > 4) return undefined;
+function encodeExt(v: Ext): (number | undefined)[] | Misfit {
+  if (v.amt < 0 || v.amt > 4) return outOfRange('shift amount', 0, 4);
   if (v.option === undefined) return v.x ? [v.r, 3, v.amt, 1] : [v.r, 2, v.amt, undefined];
   return [v.r, v.option, v.amt, v.x ? 1 : undefined];
 }

@@ -1,5 +1,5 @@
 // Plain immediates, printed in hex or decimal as objdump prints them for each instruction.
-import { defineKind, type OperandCtx } from '../operand.js';
+import { defineKind, outOfRange, type OperandCtx } from '../operand.js';
 import { parseImm, fits, hex } from './common.js';
 
 function plain(name: string, printer: (v: bigint) => string, doc: string): void {
@@ -7,7 +7,7 @@ function plain(name: string, printer: (v: bigint) => string, doc: string): void 
     doc,
     arity: 1,
     decode: ([v]) => BigInt(v),
-    encode: (v, ctx: OperandCtx) => (fits(v, ctx.widths![0]) ? [Number(v)] : undefined),
+    encode: (v, ctx: OperandCtx) => (fits(v, ctx.widths![0]) ? [Number(v)] : outOfRange('immediate value', 0, 2 ** ctx.widths![0] - 1)),
     print: printer,
     parse: parseImm,
   });
@@ -26,7 +26,7 @@ defineKind<{ imm: bigint; sh: number }>('AddImm', {
     if (v.sh === 0 && fits(v.imm, 12)) return [Number(v.imm), 0];
     if (v.sh === 0 && (v.imm & 0xfffn) === 0n && fits(v.imm >> 12n, 12)) return [Number(v.imm >> 12n), 1];
     if (v.sh === 1 && fits(v.imm, 12)) return [Number(v.imm), 1];
-    return undefined;
+    return v.sh ? outOfRange('immediate value', 0, 4095) : outOfRange('immediate value', 0, 4095, ', or 0x1000 to 0xfff000 in multiples of 0x1000');
   },
   print: (v) => hex(v.imm) + (v.sh ? ', lsl #12' : ''),
   parse: (t, ctx) => {

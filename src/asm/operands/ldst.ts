@@ -6,7 +6,7 @@
 // Kinds whose encoding depends on the access size come in one variant per
 // scale (log2 of the access size): the parse and encode faces do not see the
 // template's literal arguments, so the scale is part of the kind's name.
-import { defineKind, type OperandCtx } from '../operand.js';
+import { defineKind, Misfit, outOfRange, type OperandCtx } from '../operand.js';
 import { parseImm, sext } from './common.js';
 
 /** `,#imm` / `,imm` (the text after the base register) or '' → the offset; undefined if it is something else. */
@@ -26,6 +26,18 @@ function signedField(v: bigint, scale: number, bits: number): number | undefined
   return f >= -lim && f < lim ? Number(BigInt.asUintN(bits, f)) : undefined;
 }
 
+/** Why a signed `bits`-bit field scaled by 2^scale cannot hold offset v. */
+function signedMisfit(v: bigint, scale: number, bits: number): Misfit {
+  const s = BigInt(scale);
+  if (v & ((1n << s) - 1n)) return new Misfit(`immediate offset must be a multiple of ${1n << s}`);
+  const lim = 1n << BigInt(bits - 1);
+  return outOfRange('immediate offset', -lim << s, (lim - 1n) << s);
+}
+
+/** Why the unsigned 12-bit field (LDR/STR unsigned offset) cannot hold offset v. */
+const unsignedMisfit = (scale: number): Misfit =>
+  outOfRange('immediate offset', 0, 4095 << scale, scale ? ` (multiples of ${1 << scale})` : '');
+
 /** An unsigned 12-bit field holding offset >> scale (LDR/STR unsigned offset), or undefined. */
 function scaledField(v: bigint, scale: number): number | undefined {
   const s = BigInt(scale);
@@ -41,7 +53,7 @@ for (const scale of [0, 1, 2, 3, 4]) {
     decode: ([imm]) => BigInt(imm) << BigInt(scale),
     encode: (v) => {
       const f = scaledField(v, scale);
-      return f === undefined ? undefined : [f];
+      return f === undefined ? unsignedMisfit(scale) : [f];
     },
     print: optOff,
     parse: parseOptOff,
@@ -54,7 +66,7 @@ for (const scale of [0, 1, 2, 3, 4]) {
     decode: ([imm], ctx) => BigInt(sext(imm, ctx.widths![0])) << BigInt(scale),
     encode: (v, ctx) => {
       const f = signedField(v, scale, ctx.widths![0]);
-      return f === undefined ? undefined : [f];
+      return f === undefined ? signedMisfit(v, scale, ctx.widths![0]) : [f];
     },
     print: optOff,
     parse: parseOptOff,
@@ -67,7 +79,7 @@ for (const scale of [0, 1, 2, 3, 4]) {
     decode: ([imm], ctx) => BigInt(sext(imm, ctx.widths![0])) << BigInt(scale),
     encode: (v, ctx) => {
       const f = signedField(v, scale, ctx.widths![0]);
-      return f === undefined ? undefined : [f];
+      return f === undefined ? signedMisfit(v, scale, ctx.widths![0]) : [f];
     },
     print: (v) => `#${v}`,
     parse: parseImm,
@@ -85,7 +97,7 @@ for (const scale of [0, 1, 2, 3, 4]) {
     encode: (v) => {
       if (scaledField(v, scale) !== undefined) return undefined;
       const f = signedField(v, 0, 9);
-      return f === undefined ? undefined : [f];
+      return f === undefined ? signedMisfit(v, 0, 9) : [f];
     },
     print: optOff,
     parse: parseOptOff,
@@ -164,18 +176,17 @@ for (let op = 0; op < 32; op++) {
   if (n) PRF_BY_NAME.set(n, op);
 }
 
-defineKind<number>('PrfOp', {
+defineKind<bigint>('PrfOp', {
   doc: 'prefetch operation (Rt of PRFM): pldl1keep … pstl3strm, or #imm5 for unnamed values',
   arity: 1,
-  decode: ([op]) => op,
-  encode: (op) => (op >= 0 && op < 32 ? [op] : undefined),
-  print: (op) => prfName(op) ?? `#0x${op.toString(16).padStart(2, '0')}`,
+  decode: ([op]) => BigInt(op),
+  encode: (op) => (op >= 0n && op < 32n ? [Number(op)] : outOfRange('immediate value', 0, 31)),
+  print: (op) => prfName(Number(op)) ?? `#0x${op.toString(16).padStart(2, '0')}`,
   parse: (t, ctx) => {
     const named = PRF_BY_NAME.get(t.toLowerCase());
-    if (named !== undefined) return named;
+    if (named !== undefined) return BigInt(named);
     if (!/^#/.test(t) && !/^\d/.test(t)) return undefined;
-    const v = parseImm(t, ctx);
-    return v !== undefined && v >= 0n && v < 32n ? Number(v) : undefined;
+    return parseImm(t, ctx);
   },
 });
 
@@ -189,9 +200,8 @@ for (const size of [4, 8] as const) {
     decode: ([imm], ctx) => BigInt.asUintN(64, ctx.pc + BigInt(sext(imm, ctx.widths![0]) * 4)),
     encode: (target, ctx) => {
       const off = BigInt.asIntN(64, target - ctx.pc);
-      if (off & 3n) return undefined;
-      const f = signedField(off, 2, ctx.widths![0]);
-      return f === undefined ? undefined : [f];
+      const f = off & 3n ? undefined : signedField(off, 2, ctx.widths![0]);
+      return f === undefined ? new Misfit('pc-relative load offset out of range', '(the literal pool is more than 1 MiB away: place one nearer with .ltorg)') : [f];
     },
     print: (a) => a.toString(16),
     parse: (t, ctx) => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSysregs, SYSREGS_DIR } from '../../spec/sysregs.js';
 import { sysregKey } from '../../spec/encoding.js';
-import { defineKind, operandKind } from '../operand.js';
+import { defineKind, operandKind, outOfRange } from '../operand.js';
 import { parseImm, fits } from './common.js';
 
 // --- the system register table ---
@@ -84,33 +84,29 @@ defineKind<Reg>('TbzReg', {
 });
 
 /** TBZ/TBNZ bit number b5:b40, printed in decimal. */
-defineKind<number>('TestBit', {
+defineKind<bigint>('TestBit', {
   doc: 'bit number 0..63 of TBZ/TBNZ (b5:b40), printed #n in decimal',
   arity: 2,
-  decode: ([b5, b40]) => (b5 << 5) | b40,
-  encode: (b) => (b >= 0 && b < 64 ? [b >> 5, b & 31] : undefined),
+  decode: ([b5, b40]) => BigInt((b5 << 5) | b40),
+  encode: (b) => (b >= 0n && b < 64n ? [Number(b >> 5n), Number(b & 31n)] : outOfRange('immediate value', 0, 63)),
   print: (b) => `#${b}`,
-  parse: (t, ctx) => {
-    const v = parseImm(t, ctx);
-    return v === undefined || v < 0n || v > 63n ? undefined : Number(v);
-  },
+  parse: parseImm,
 });
 
 // --- barriers ---
 const BARRIER = ['', 'oshld', 'oshst', 'osh', '', 'nshld', 'nshst', 'nsh', '', 'ishld', 'ishst', 'ish', '', 'ld', 'st', 'sy'];
 
 /** DMB/DSB option (CRm): a name, or #0x.. (two hex digits) for the unnamed values. */
-defineKind<number>('BarrierOpt', {
+defineKind<bigint>('BarrierOpt', {
   doc: 'DMB/DSB option in CRm: sy st ld ish ishst ishld nsh nshst nshld osh oshst oshld, else #imm',
   arity: 1,
-  decode: ([crm]) => crm,
-  encode: (v) => [v],
-  print: (v) => BARRIER[v] || `#0x${v.toString(16).padStart(2, '0')}`,
+  decode: ([crm]) => BigInt(crm),
+  encode: (v) => (fits(v, 4) ? [Number(v)] : outOfRange('immediate value', 0, 15)),
+  print: (v) => BARRIER[Number(v)] || `#0x${v.toString(16).padStart(2, '0')}`,
   parse: (t, ctx) => {
     const i = BARRIER.indexOf(t.toLowerCase());
-    if (i > 0) return i;
-    const v = parseImm(t, ctx);
-    return v === undefined || !fits(v, 4) ? undefined : Number(v);
+    if (i > 0) return BigInt(i);
+    return parseImm(t, ctx);
   },
 });
 
