@@ -27,6 +27,8 @@
 #include "string.h"
 
 struct vsys vs;
+/** What the CPU keeps of a write to SCTLR_EL1 and TCR_EL1: the guest reads back what it would natively. */
+static u64 sctlr_res1, sctlr_mask, tcr_res1, tcr_mask;
 
 #define SCTLR_M (1ull << 0)
 #define SCTLR_WXN (1ull << 19)
@@ -551,7 +553,16 @@ void shadow_init(u64 sctlr_reset) {
     wcount = heap_reserve(guest_pages, 64);
   }
   tracking_reset();
-  vs.sctlr = sctlr_reset;
+  write_sysreg(sctlr_el1, 0);
+  sctlr_res1 = read_sysreg(sctlr_el1);
+  write_sysreg(sctlr_el1, ~0ull);
+  sctlr_mask = read_sysreg(sctlr_el1);
+  write_sysreg(tcr_el1, 0);
+  tcr_res1 = read_sysreg(tcr_el1);
+  write_sysreg(tcr_el1, ~0ull);
+  tcr_mask = read_sysreg(tcr_el1);
+  write_sysreg(sctlr_el1, sctlr_reset);
+  vs.sctlr = (sctlr_reset & sctlr_mask) | sctlr_res1;
   geometry = ~0ull;
   shadow_load();
   write_sysreg(vttbr_el2, (u64)opt.vmid << 48);
@@ -861,7 +872,7 @@ int shadow_sysreg(struct frame *f, u64 esr) {
   } else {
     STAT(SHADOW_SYSREG_WRITE);
     if (virt) {
-      *virt = x;
+      *virt = virt == &vs.sctlr ? (x & sctlr_mask) | sctlr_res1 : virt == &vs.tcr ? (x & tcr_mask) | tcr_res1 : x;
       if (virt == &vs.ttbr0 || virt == &vs.ttbr1) STAT(SHADOW_ROOT_SWITCH);
       shadow_load();
     } else {
