@@ -9,6 +9,7 @@ import { validateAgainst, SPEC_DIR } from './validate.js';
 import { parseEncoding, type Encoding } from './encoding.js';
 import { parseTemplate, type Template } from '../asm/template.js';
 import { operandKind } from '../asm/operands/index.js';
+import { checkCode, type Snippet } from './code.js';
 
 export const TIMING_CLASSES = ['alu', 'mul', 'div', 'load', 'store', 'branch', 'system', 'barrier', 'exception'] as const;
 export type TimingClass = (typeof TIMING_CLASSES)[number];
@@ -68,6 +69,9 @@ function loadFile(path: string, errs: SpecError[]): IsaGroup | undefined {
   const root = src.root!;
   const group = String(scalar(child(root, 'group')));
   const insns: InsnSpec[] = [];
+  const code: Snippet[] = [];
+  const preludeNode = child(root, 'prelude');
+  if (preludeNode && scalar(preludeNode) !== undefined) code.push({ node: preludeNode, code: String(scalar(preludeNode)), module: true });
   for (const node of items(child(root, 'instructions'))) {
     const name = String(scalar(child(node, 'name')));
     const encNode = child(node, 'encoding')!;
@@ -116,6 +120,10 @@ function loadFile(path: string, errs: SpecError[]): IsaGroup | undefined {
     const rt = encoding.fields.find((f) => f.name === 'Rt');
     if (syn && !(rt && rt.lsb === 0 && rt.width === 5)) src.report(synNode!, 'a syndrome needs an Rt field in bits 4:0 (it is SRT)');
     const feature = scalar(child(node, 'feature')) as string | undefined;
+    for (const key of feature ? ['decode'] : ['decode', 'exec']) {
+      const n = child(node, key);
+      if (n && scalar(n) !== undefined) code.push({ node: n, code: String(scalar(n)) });
+    }
     insns.push({
       name, group, file: src.file, encoding, forms, undefinedIf,
       syndrome: syn && { size: syn.size as 1 | 2 | 4 | 8, signed: syn.signed === true, sf: syn.sf === true, acqrel: syn.acqrel === true },
@@ -127,6 +135,7 @@ function loadFile(path: string, errs: SpecError[]): IsaGroup | undefined {
     });
     (insns.at(-1) as InsnSpec & { node?: Node }).node = node;
   }
+  checkCode(src, code);
   errs.push(...src.errors);
   const prelude = scalar(child(root, 'prelude'));
   return { group, title: String(scalar(child(root, 'title'))), file: src.file, prelude: prelude === undefined ? undefined : String(prelude), insns };

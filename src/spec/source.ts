@@ -23,10 +23,14 @@ export class SpecSource {
   readonly errors: SpecError[] = [];
   private readonly lines = new LineCounter();
 
+  /** The file's text (node ranges are offsets into it). */
+  readonly text: string;
+
   constructor(readonly path: string, text?: string) {
     const shown = relative(process.cwd(), path) || path;
     this.file = shown.startsWith('..') ? path : shown;
-    this.doc = parseDocument(text ?? readFileSync(path, 'utf8'), { lineCounter: this.lines, keepSourceTokens: false });
+    this.text = text ?? readFileSync(path, 'utf8');
+    this.doc = parseDocument(this.text, { lineCounter: this.lines, keepSourceTokens: false });
     for (const e of this.doc.errors) {
       const p = this.lines.linePos(e.pos[0]);
       this.errors.push(new SpecError(this.file, p.line, p.col, `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`));
