@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SpecErrors, SpecSource, child, entries, items, scalar, type Node } from '../spec/source.js';
-import { validateAgainst } from '../spec/validate.js';
+import { validateAgainst, validateValue } from '../spec/validate.js';
 import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
 import { CHART_NAMES, type ChartName } from '../report/charts.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
@@ -54,18 +54,35 @@ export const VMM_PREFIX = 'vmm.';
 export const isTimingKey = (k: string) => !k.startsWith(ARG_PREFIX) && !k.startsWith(VMM_PREFIX);
 const DEFAULT_MAX_INSNS = 2_000_000_000;
 
-/** Reads and checks an experiment; throws SpecErrors listing every problem. */
+/**
+ * Reads and checks an experiment; throws SpecErrors listing every problem at
+ * once: the schema's, then those of the later checks on the parts the schema
+ * accepts (values, then whole combinations of the values that are good alone).
+ */
 export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Experiment {
   const src = new SpecSource(path);
-  if (src.errors.length || !validateAgainst(src, 'experiment.schema.json')) throw new SpecErrors(src.errors);
+  if (src.errors.length) throw new SpecErrors(src.errors);
+  const pruned = withoutSchemaErrors(src);
+  if (!pruned) throw new SpecErrors(src.errors);
   const raw = src.doc.toJS() as RawExperiment;
   const root = src.root;
   const timing = resolveTiming(src, raw.timing, path);
-  new Checker(src, raw, timing?.base).run();
-  if (src.errors.length) throw new SpecErrors(src.errors);
+  const checker = new Checker(src, raw, timing?.base, pruned);
+  checker.run();
 
   const quick = opts.quick ? raw.quick ?? {} : {};
   const sweep = Object.entries(raw.sweep ?? {}).map(([k, v]): [string, Scalar[]] => [k, quick.sweep?.[k] ?? v]);
+  // Combinations of the values that passed alone (a bad value is reported once, at itself).
+  const sweepNodes = (k: string) => items(child(child(opts.quick && quick.sweep?.[k] ? child(root, 'quick') : root, 'sweep'), k));
+  const good = {
+    set: Object.entries(raw.set ?? {}).filter(([k]) => !checker.bad.has(child(child(root, 'set'), k)!)),
+    sweep: sweep.map(([k, vs]): [string, Scalar[]] => [k, vs.filter((_, i) => !checker.bad.has(sweepNodes(k)[i]))]).filter(([, vs]) => vs.length),
+  };
+  if (timing && !pruned.has('set') && !pruned.has('sweep')) {
+    checkTimingCombinations(src, child(root, 'sweep'), good, timing.base);
+    checkVmmCombinations(src, child(root, 'sweep'), good);
+  }
+  if (src.errors.length) throw new SpecErrors(src.errors);
   const exp: Experiment = {
     file: path,
     text: readFileSync(path, 'utf8'),
@@ -88,10 +105,40 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
     checks: raw.checks ?? [],
     quick: opts.quick ?? false,
   };
-  checkTimingCombinations(src, child(root, 'sweep'), exp, timing!.base);
-  checkVmmCombinations(src, child(root, 'sweep'), exp);
-  if (src.errors.length) throw new SpecErrors(src.errors);
   return exp;
+}
+
+type Path = (string | number)[];
+
+/**
+ * Validates against the schema; on errors (reported), removes the values they
+ * are about from src.doc, repeatedly (a list left too short goes next), so the
+ * later checks see only what the schema accepts. Returns the top-level keys
+ * something was removed from, or undefined when the document itself is wrong.
+ */
+function withoutSchemaErrors(src: SpecSource): Set<string> | undefined {
+  const pruned = new Set<string>();
+  let invalid: Path[] = [];
+  if (validateAgainst(src, 'experiment.schema.json', invalid)) return pruned;
+  for (let round = 0; round < 8; round++) {
+    if (invalid.some((p) => p.length === 0)) return undefined;
+    // Deepest and highest index first, so that each removal leaves the other paths in place.
+    const cmp = (a: Path, b: Path): number => {
+      for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i]) return typeof a[i] === 'number' && typeof b[i] === 'number' ? (b[i] as number) - (a[i] as number) : String(b[i]).localeCompare(String(a[i]));
+      }
+      return b.length - a.length;
+    };
+    const unique = [...new Map(invalid.map((p) => [JSON.stringify(p), p])).values()].sort(cmp);
+    for (const p of unique) {
+      src.doc.deleteIn(p);
+      pruned.add(String(p[0]));
+    }
+    // The rest, checked again (a scratch copy collects the errors, which are not the user's).
+    invalid = [];
+    if (validateAgainst(new SpecSource(src.path, String(src.doc)), 'experiment.schema.json', invalid)) return pruned;
+  }
+  return undefined;
 }
 
 /** A preset name stays a name; a path is taken relative to the experiment file. */
@@ -110,8 +157,11 @@ function resolveTiming(src: SpecSource, value: string | undefined, path: string)
 /** Why `path=value` is not a valid timing override, or undefined. */
 function overrideProblem(base: Timing, path: string, value: Scalar): OverrideError | undefined {
   try {
-    applyOverride(structuredClone(base), `${path}=${String(value)}`);
-    return undefined;
+    const t = structuredClone(base);
+    applyOverride(t, `${path}=${String(value)}`);
+    // The schema's bounds on this value (the geometry rules need the whole combination: later)
+    const own = validateValue(t, 'timing.schema.json').filter((p) => p.startsWith(`${path}: `)).map((p) => p.slice(path.length + 2));
+    return own.length ? new OverrideError(`${path}=${String(value)}`, own.join('; ')) : undefined;
   } catch (e) {
     if (e instanceof OverrideError) return e;
     throw e;
@@ -121,7 +171,15 @@ function overrideProblem(base: Timing, path: string, value: Scalar): OverrideErr
 /** The checks a schema cannot make: what the names refer to. */
 class Checker {
   private readonly root: Node | null;
-  constructor(private readonly src: SpecSource, private readonly raw: RawExperiment, private readonly timing: Timing | undefined) {
+  /** Value nodes reported as wrong on their own: left out of the combination checks. */
+  readonly bad = new Set<Node | undefined>();
+  /**
+   * `pruned`: top-level keys the schema check removed something from. What refers
+   * to them (a check's workload label, a quick.sweep key) is not checked against
+   * the incomplete rest.
+   */
+  constructor(private readonly src: SpecSource, private readonly raw: RawExperiment, private readonly timing: Timing | undefined,
+    private readonly pruned: Set<string> = new Set()) {
     this.root = src.root;
   }
 
@@ -144,6 +202,7 @@ class Checker {
 
   /** A check: a known kind of metric, selections by keys the points have, at most one bound. */
   private check(node: Node): void {
+    if (['workloads', 'modes', 'sweep'].some((k) => this.pruned.has(k))) return;
     const metric = child(node, 'metric');
     const problem = metricProblem(String(scalar(metric)));
     if (problem) this.src.report(metric, problem);
@@ -193,7 +252,10 @@ class Checker {
     for (const [k, v] of entries(node)) {
       const key = String(scalar(k));
       const values = items(v);
-      if (isQuick && !(key in (this.raw.sweep ?? {}))) { this.src.report(k, `quick.sweep: '${key}' is not a key of sweep`); continue; }
+      if (isQuick && !(key in (this.raw.sweep ?? {}))) {
+        if (!this.pruned.has('sweep')) this.src.report(k, `quick.sweep: '${key}' is not a key of sweep`);
+        continue;
+      }
       if (key.startsWith(ARG_PREFIX)) this.argForAll(k, key.slice(ARG_PREFIX.length), values);
       else if (key.startsWith(VMM_PREFIX)) this.vmmValues(k, values, 'sweep');
       else this.timingValue(k, v, values.map((n) => scalar(n) as Scalar), 'sweep', values);
@@ -204,7 +266,10 @@ class Checker {
   private argForAll(keyNode: Node, arg: string, values: Node[]): void {
     if (arg === 'seed') { this.src.report(keyNode, seedMessage(`${ARG_PREFIX}seed`)); return; }
     const takers = this.raw.workloads.map((w) => workloads().get(w.name)).filter((w) => w !== undefined && takesArg(w, arg));
-    if (!takers.length) { this.src.report(keyNode, `no workload of this experiment takes the argument '${arg}'`); return; }
+    if (!takers.length) {
+      if (!this.pruned.has('workloads')) this.src.report(keyNode, `no workload of this experiment takes the argument '${arg}'`);
+      return;
+    }
     for (const v of values) {
       const problem = takers.map((w) => argProblem(w!, arg, scalar(v))).find((p) => p);
       if (problem) this.src.report(v, problem);
@@ -216,9 +281,12 @@ class Checker {
     const key = String(scalar(keyNode)), option = key.slice(VMM_PREFIX.length);
     const choices = (VMM_CHOICES as Record<string, readonly (string | number)[]>)[option];
     if (!choices) { this.src.report(keyNode, `${where}: unknown vmm option '${key}' (${Object.keys(VMM_CHOICES).map((k) => VMM_PREFIX + k).join(', ')})`); return; }
-    if (!(this.raw.modes ?? ['native']).some((m) => m !== 'native')) { this.src.report(keyNode, `${where}: ${key} is an option of the vmm, and this experiment has no hypervisor mode (modes: ${(this.raw.modes ?? ['native']).join(', ')})`); return; }
+    if (!(this.raw.modes ?? ['native']).some((m) => m !== 'native')) { if (!this.pruned.has('modes')) this.src.report(keyNode, `${where}: ${key} is an option of the vmm, and this experiment has no hypervisor mode (modes: ${(this.raw.modes ?? ['native']).join(', ')})`); return; }
     for (const v of values) {
-      if (!choices.includes(scalar(v) as string | number)) this.src.report(v, `${where}: ${key}: ${JSON.stringify(scalar(v))} is not ${choicesText(choices)}`);
+      if (!choices.includes(scalar(v) as string | number)) {
+        this.src.report(v, `${where}: ${key}: ${JSON.stringify(scalar(v))} is not ${choicesText(choices)}`);
+        this.bad.add(v);
+      }
     }
   }
 
@@ -230,9 +298,11 @@ class Checker {
       const problem = overrideProblem(this.timing!, key, value);
       if (!problem) return;
       if (problem.unknownPath) {
+        this.bad.add(valueNodes?.[i] ?? valueNode);
         if (i === 0) this.src.report(keyNode, `${where}: unknown timing path '${key}' (a timing path such as tlb.l2.entries${where === 'sweep' ? ', or args.NAME for a workload argument' : ''}; README.md lists them)`);
       } else {
         this.src.report(valueNodes?.[i] ?? valueNode, `${where}: ${key}: ${problem.problem}`);
+        this.bad.add(valueNodes?.[i] ?? valueNode);
       }
     });
   }
@@ -245,22 +315,35 @@ class Checker {
 
 const seedMessage = (key: string) => `${key}: the seed comes from repeat (seeds 1..repeat), given to tlb.seed and to every workload that takes --seed`;
 
-/** Geometry is checked on whole configurations (tlb.l2.ways must divide tlb.l2.entries): every combination of the timing keys. */
-function checkTimingCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Experiment, base: Timing): void {
+const MAX_COMBINATION_PROBLEMS = 20;
+
+/**
+ * Geometry is checked on whole configurations (tlb.l2.ways must divide tlb.l2.entries): every
+ * combination of the timing keys. Each distinct problem is reported once, with a combination that has it.
+ */
+function checkTimingCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Pick<Experiment, 'set' | 'sweep'>, base: Timing): void {
   const timingKeys = exp.sweep.filter(([k]) => isTimingKey(k));
+  const seen = new Set<string>();
   for (const combo of cartesian(timingKeys)) {
     try {
       applyOverrides(structuredClone(base), overrideList(exp.set.filter(([k]) => isTimingKey(k)), combo));
     } catch (e) {
       if (!(e instanceof OverrideError)) throw e;
-      src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `${combo.length ? 'sweep' : 'set'}: ${e.message}`);
-      return;
+      for (const problem of e.problem.split('; ')) {
+        if (seen.has(problem)) continue;
+        seen.add(problem);
+        if (seen.size > MAX_COMBINATION_PROBLEMS) continue;
+        src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `${combo.length ? 'sweep' : 'set'}: ${problem}, with --set ${e.assignment}`);
+      }
     }
+  }
+  if (seen.size > MAX_COMBINATION_PROBLEMS) {
+    src.report(sweepNode ?? child(src.root, 'set') ?? src.root, `sweep: ${seen.size - MAX_COMBINATION_PROBLEMS} more combinations have problems`);
   }
 }
 
 /** Every combination of vmm.granule and vmm.block that the set and sweep make must be one the granule has. */
-function checkVmmCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Experiment): void {
+function checkVmmCombinations(src: SpecSource, sweepNode: Node | undefined, exp: Pick<Experiment, 'set' | 'sweep'>): void {
   const keys = exp.sweep.filter(([k]) => k === `${VMM_PREFIX}granule` || k === `${VMM_PREFIX}block`);
   const bad = new Set<string>();
   for (const combo of cartesian(keys)) {

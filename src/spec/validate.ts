@@ -31,8 +31,12 @@ function describe(e: ErrorObject): string {
   }
 }
 
-/** Validates the whole file against `schema` (a file name in spec/schema); returns false on errors, which go to src.errors. */
-export function validateAgainst(src: SpecSource, schema: string): boolean {
+/**
+ * Validates the whole file against `schema` (a file name in spec/schema); returns false on errors, which go to src.errors.
+ * `invalid` receives the path of the value each error is about (for an unknown key, the key's value;
+ * for a missing key, the map; [] for the document itself), so a loader can go on with the rest.
+ */
+export function validateAgainst(src: SpecSource, schema: string, invalid?: (string | number)[][]): boolean {
   const v = validator(schema);
   if (v(src.doc.toJS())) return true;
   // oneOf/anyOf produce a cascade of sub-errors; the most specific (deepest) ones say what is wrong.
@@ -42,6 +46,7 @@ export function validateAgainst(src: SpecSource, schema: string): boolean {
     const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const keyPath = path.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     let node = src.doc.getIn(keyPath, true) as Node | undefined;
+    invalid?.push(e.keyword === 'additionalProperties' ? [...keyPath, (e.params as { additionalProperty: string }).additionalProperty] : keyPath);
     if (e.keyword === 'additionalProperties') {
       // point at the offending key, not the map holding it
       const m = src.doc.getIn(keyPath, true) as { items?: { key: Node }[] } | undefined;
