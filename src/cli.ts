@@ -88,7 +88,19 @@ export async function main(args: string[]): Promise<number> {
     .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
     .option('--set <path=value>', 'override a timing value, e.g. classes.load=5 (repeatable)', collect, [])
     .passThroughOptions()
-    .action((prog: string, progArgs: string[], o: { maxInsns?: number; stats?: string; statsFormat: string; timing: string; set: string[] }) => {
+    .action((prog: string, progArgs: string[], o: { maxInsns?: number; stats?: string; statsFormat: string; timing: string; set: string[] }, cmd: Command) => {
+      // el2sim's options come before the program; everything after it is the program's.
+      // `--` may mark where the program's arguments begin (before or after the program).
+      const afterSep = progArgs[0] === '--';
+      if (afterSep) progArgs = progArgs.slice(1);
+      const sep = args.indexOf('--');
+      if (!afterSep && !(sep >= 0 && args.length - sep - 1 >= progArgs.length)) {
+        const own = new Set(cmd.options.flatMap((opt) => [opt.long, opt.short]).filter((n): n is string => !!n));
+        for (const a of progArgs) {
+          const name = a.split('=')[0];
+          if (own.has(name)) say(`warning: ${name} after the program is passed to it; put el2sim's options before the program (el2sim exec [options] ${prog} [--] [args…])`);
+        }
+      }
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
       const elf = readElf(readInput(prog), prog);
