@@ -270,11 +270,11 @@ export class Tlb {
     for (let j = 0; j < shifts.length; j++) {
       const s = shifts[j]!;
       const vpn = s === PAGE4K_SHIFT ? p4 : Math.floor(p4 / POW2[s - PAGE4K_SHIFT]!);
-      const base = (vpn % this.sets) * ways, end = base + this.setCount[vpn % this.sets]!;
+      // a set's entries are in its slots (order does not matter: `seq` decides between matches)
+      const base = (vpn % this.sets) * ways, end = base + ways, vpns = this.vpn;
       let best = -1;
-      for (let k = base; k < end; k++) {
-        const i = this.order[k]!;
-        if (this.vpn[i] === vpn && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
+      for (let i = base; i < end; i++) {
+        if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
           && (this.asid[i] === -1 || this.asid[i] === asid) && (best < 0 || this.seq[i]! < this.seq[best]!)) best = i;
       }
       if (best >= 0) return best;
@@ -369,10 +369,12 @@ export class Tlb {
   private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
     const set = vpn % this.sets, base = set * this.ways, n = this.setCount[set]!;
     const stamp = ++this.clock, seq = ++this.seqClock;
-    let s = -1;
-    for (let k = base; k < base + n; k++) {
-      const i = this.order[k]!;
-      if (this.vpn[i] === vpn && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
+    // the entry with the same tags (at most one), and the least recently used one (stamps are unique)
+    let s = -1, lru = base;
+    const vpns = this.vpn, stamps = this.stamp, end = base + this.ways;
+    for (let i = base; i < end; i++) {
+      if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
+      if (stamps[i]! < stamps[lru]!) lru = i;
     }
     if (s >= 0) {
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
@@ -386,10 +388,7 @@ export class Tlb {
       this.addShift(shift);
     } else {
       if (this.replacement === 'lru') {
-        // the full set's entries are its slots (stamps are unique, so their order does not matter)
-        const stamp = this.stamp;
-        s = base;
-        for (let i = base + 1; i < base + n; i++) if (stamp[i]! < stamp[s]!) s = i;
+        s = lru; // the set is full: every slot holds an entry
       } else {
         s = this.order[base + (this.nextRandom() % this.ways)]!;
       }
