@@ -25,6 +25,8 @@ describe('cycle ledger', () => {
 
   it('books every cycle once: the ELs add up to cycles, each EL row to its total, each category column to cyclesBy', () => {
     expect(sum(s.cyclesByEl)).toBe(s.cycles);
+    expect(sum(s.instructionsByEl)).toBe(s.instructions);
+    expect(s.instructionsByEl.el0).toBeGreaterThan(0);
     for (const el of ['el0', 'el1', 'el2'] as const) expect(sum(s.ledger[el])).toBe(s.cyclesByEl[el]);
     for (const k of Object.keys(s.cyclesBy) as (keyof RunStats['cyclesBy'])[]) {
       expect(s.ledger.el0[k] + s.ledger.el1[k] + s.ledger.el2[k]).toBe(s.cyclesBy[k]);

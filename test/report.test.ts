@@ -101,7 +101,7 @@ describe('the comparison charts', () => {
     const el2 = exits * 100 + 50;
     const stats = {
       instructions: 1000, cycles, cyclesBy: row(cycles),
-      cyclesByEl: { el0: 0, el1: cycles - el2, el2 },
+      cyclesByEl: { el0: 0, el1: cycles - el2, el2 }, instructionsByEl: { el0: 0, el1: 1000, el2: exits * 50 },
       ledger: { el0: row(0), el1: row(cycles - el2), el2: row(el2) },
       exits: { total: exits, beforeFirstEntry: 50, byReason: exits ? { DABT_LOWER: { count: exits, cycles: exits * 100 } } : {} },
       tlb: { l1d: { misses: 0 }, l2: { misses: 0 } }, walks: { count: 0, fetches: 0, fetchesByStage: { s1: 0, s2: 0 } },
@@ -126,7 +126,7 @@ describe('the comparison charts', () => {
   it('the breakdown stacks guest and vmm cycles normalised to native, adding up to the overhead', () => {
     const [b] = chartSpecs(['breakdown'], vm);
     const d = chartData(b!, vm);
-    expect(d.datasets.map((s) => s.label)).toEqual(['guest execute', 'vmm start-up', 'vmm: DABT_LOWER exits']);
+    expect(d.datasets.map((s) => s.label)).toEqual(['guest execute', 'vmm start-up', 'vmm: data aborts (DABT_LOWER)']);
     const total = (i: number) => d.datasets.reduce((a, s) => a + (s.data[i] ?? 0), 0);
     expect(d.labels.map((_, i) => Number(total(i).toFixed(6)))).toEqual([1, 1, 1.2, 1.5]);
   });
@@ -135,8 +135,8 @@ describe('the comparison charts', () => {
     const specs = chartSpecs(['overhead', 'exits', 'crossover'], vm);
     expect(specs.map((s) => s.file)).toEqual(['overhead', 'exits', 'exit-cost', 'crossover-args.mib']);
     expect(chartData(specs[0]!, vm).datasets).toEqual([{ label: 'stage2, args.mib=1', data: [1.2] }, { label: 'stage2, args.mib=4', data: [1.5] }]);
-    expect(chartData(specs[1]!, vm).datasets).toEqual([{ label: 'DABT_LOWER', data: [10, 40] }]);
-    expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'DABT_LOWER', data: [100, 100] }]);
+    expect(chartData(specs[1]!, vm).datasets).toEqual([{ label: 'data aborts (DABT_LOWER)', data: [10, 40] }]);
+    expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'data aborts (DABT_LOWER)', data: [100, 100] }]);
     expect(chartData(specs[3]!, vm)).toEqual({ labels: ['1', '4'], datasets: [{ label: 'gups, stage2', data: [1.2, 1.5] }] });
     for (const s of specs) expect(renderChart(s, chartData(s, vm), 'svg').toString('utf8')).toMatch(/^<\?xml|^<svg/);
   });

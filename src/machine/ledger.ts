@@ -16,6 +16,8 @@
 import type { CyclesBy } from './stats.js';
 
 export interface CategoryTotals {
+  /** Instructions retired so far. */
+  insns: number;
   /** Cycles elapsed so far. */
   total: number;
   memory: number;
@@ -35,13 +37,15 @@ export interface ExitStats {
 
 export interface LedgerView {
   cyclesByEl: { el0: number; el1: number; el2: number };
+  /** Instructions retired at each EL (the guest's are EL0's and EL1's under a hypervisor). */
+  instructionsByEl: { el0: number; el1: number; el2: number };
   /** Cycles by category at each EL (the cells of the ledger; each row adds up to cyclesByEl). */
   ledger: { el0: CyclesBy; el1: CyclesBy; el2: CyclesBy };
   exits: ExitStats;
 }
 
 const CATEGORIES = ['memory', 'tlb', 'walkS1', 'walkS2', 'exception', 'idle'] as const;
-const ZERO: CategoryTotals = { total: 0, memory: 0, tlb: 0, walkS1: 0, walkS2: 0, exception: 0, idle: 0 };
+const ZERO: CategoryTotals = { insns: 0, total: 0, memory: 0, tlb: 0, walkS1: 0, walkS2: 0, exception: 0, idle: 0 };
 
 const explained = (t: CategoryTotals) => t.memory + t.tlb + t.walkS1 + t.walkS2 + t.exception + t.idle;
 const zeroRow = (): CyclesBy => ({ execute: 0, memory: 0, tlb: 0, walkS1: 0, walkS2: 0, exception: 0, idle: 0 });
@@ -49,6 +53,7 @@ const rowTotal = (r: CyclesBy) => r.execute + r.memory + r.tlb + r.walkS1 + r.wa
 
 export class CycleLedger {
   private readonly rows = [zeroRow(), zeroRow(), zeroRow()];
+  private readonly insns = [0, 0, 0];
   /** The totals when the ledger last booked. */
   private mark = ZERO;
   /** The exit in progress: its class and the total when it was taken. */
@@ -83,6 +88,8 @@ export class CycleLedger {
   view(el: number, t: CategoryTotals): LedgerView {
     const rows = this.rows.map((r) => ({ ...r }));
     addGrowth(rows[el]!, this.mark, t);
+    const insns = [...this.insns];
+    insns[el]! += t.insns - this.mark.insns;
     const byReason: Record<string, { count: number; cycles: number }> = {};
     for (const [k, v] of this.exits) byReason[k] = { ...v };
     let total = this.exitCount;
@@ -95,6 +102,7 @@ export class CycleLedger {
     const sorted = Object.fromEntries(Object.entries(byReason).sort(([a], [b]) => a.localeCompare(b)));
     return {
       cyclesByEl: { el0: rowTotal(rows[0]!), el1: rowTotal(rows[1]!), el2: rowTotal(rows[2]!) },
+      instructionsByEl: { el0: insns[0]!, el1: insns[1]!, el2: insns[2]! },
       ledger: { el0: rows[0]!, el1: rows[1]!, el2: rows[2]! },
       exits: { total, beforeFirstEntry: Number.isNaN(this.firstEntry) ? rowTotal(rows[2]!) : this.firstEntry, byReason: sorted },
     };
@@ -103,6 +111,7 @@ export class CycleLedger {
   private book(el: number): void {
     const t = this.totals();
     addGrowth(this.rows[el]!, this.mark, t);
+    this.insns[el]! += t.insns - this.mark.insns;
     this.mark = t;
   }
 

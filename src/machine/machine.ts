@@ -189,7 +189,7 @@ export class Machine {
   private categoryTotals(): CategoryTotals {
     const m = this.mmu.mmu;
     return {
-      total: this.cpu.elapsed, memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
+      insns: this.cpu.retired, total: this.cpu.elapsed, memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
       exception: this.exceptionCycles, idle: this.idleCycles,
     };
   }

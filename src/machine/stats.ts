@@ -25,6 +25,7 @@ export interface RunStats {
   cycles: number;
   cyclesBy: CyclesBy;
   cyclesByEl: LedgerView['cyclesByEl'];
+  instructionsByEl: LedgerView['instructionsByEl'];
   ledger: LedgerView['ledger'];
   exits: LedgerView['exits'];
   tlb: { l1i: TlbLevelStats; l1d: TlbLevelStats; l2: TlbLevelStats };
@@ -80,6 +81,7 @@ export function machineStats(s: StatsSources): RunStats {
     cycles: s.cycles,
     cyclesBy: { ...s.cyclesBy },
     cyclesByEl: s.ledger.cyclesByEl,
+    instructionsByEl: s.ledger.instructionsByEl,
     ledger: s.ledger.ledger,
     exits: s.ledger.exits,
     tlb: { l1i: tlbLevel(mmu.tlb.l1i), l1d: tlbLevel(mmu.tlb.l1d), l2: tlbLevel(mmu.tlb.l2) },
@@ -120,6 +122,7 @@ const DESCRIPTIONS: [RegExp, string][] = [
   [/^cycles$/, 'Cycles simulated'],
   [/^cyclesBy\.(\w+)$/, 'Cycles in category $1'],
   [/^cyclesByEl\.el(\d)$/, 'Cycles spent at EL$1'],
+  [/^instructionsByEl\.el(\d)$/, 'Instructions retired at EL$1'],
   [/^ledger\.el(\d)\.(\w+)$/, 'Cycles in category $2 at EL$1'],
   [/^exits\.total$/, 'Exceptions taken to EL2 from EL0/EL1'],
   [/^exits\.beforeFirstEntry$/, 'Cycles at EL2 before the first return to EL0/EL1'],

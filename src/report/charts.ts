@@ -30,6 +30,8 @@ export interface ChartSpec {
   mark?: number;
   /** Colour the datasets by the mode their label starts with (one colour per mode in every chart). */
   byMode?: boolean;
+  /** Colours of the series (Metric[] series), in their order; default the palette. */
+  colours?: string[];
 }
 
 /** A dataset's values, seeds averaged; `low`/`high`: the smallest and largest over seeds, where seeds differ. */

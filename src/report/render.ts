@@ -81,6 +81,7 @@ const MODE_SHADES: Record<(typeof ALL_MODES)[number], string[]> = {
 };
 
 function colours(spec: ChartSpec, labels: string[]): string[] {
+  if (spec.colours) return labels.map((_, i) => spec.colours![i] ?? PALETTE[i % PALETTE.length]!);
   if (!spec.byMode) return labels.map((_, i) => PALETTE[i % PALETTE.length]!);
   const used: Record<string, number> = {};
   return labels.map((l, i) => {

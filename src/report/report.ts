@@ -7,7 +7,7 @@ import { argString } from '../experiments/points.js';
 import { isGood, type GoodPoint, type PointResult } from '../experiments/run-point.js';
 import { METRICS, chartData, chartSpecs, configLabel, type Metric } from './charts.js';
 import { renderChart } from './render.js';
-import { crossings, hypervised } from './vm-charts.js';
+import { crossings, guestInstructions, hypervised } from './vm-charts.js';
 import { checksTable, evaluate } from '../experiments/checks.js';
 
 /** The table's columns: one row per configuration, seeds averaged. */
@@ -81,7 +81,8 @@ function overheadSection(ok: GoodPoint[], crossed: string[]): string[] {
   const hv = ok.filter((r) => r.point.twin !== undefined);
   const metrics: Metric[] = [
     { label: 'overhead', value: (_s, r) => r.overhead ?? NaN },
-    { label: 'exits per 1000 insns', value: (s) => (s.instructions ? (1000 * s.exits.total) / s.instructions : 0) },
+    { label: 'exits per 1000 guest insns', value: (s) => (guestInstructions(s) ? (1000 * s.exits.total) / guestInstructions(s) : 0) },
+    { label: 'vmm insns per exit', value: (s) => (s.exits.total ? s.instructionsByEl.el2 / s.exits.total : 0) },
     { label: 'cycles per exit', value: (s) => (s.exits.total ? (s.cyclesByEl.el2 - s.exits.beforeFirstEntry) / s.exits.total : 0) },
     { label: 'EL2 share', value: (s) => s.cyclesByEl.el2 / s.cycles },
     { label: 'stage 2 walk cycles', value: (s) => s.cyclesBy.walkS2 },
@@ -95,7 +96,7 @@ function overheadSection(ok: GoodPoint[], crossed: string[]): string[] {
     '## Overhead against native', '',
     'Each hypervisor point against its native twin (same workload, arguments, timing and seed): cycles / the twin\'s cycles, ' +
       'the mean over seeds with their range in parentheses. Every point printed the same result line as its twin.', '',
-    table(['configuration', ...metrics.map((m) => m.label)], d.labels.map((l, i) => [l, ...d.datasets.map((s, j) => (j === 0 ? num(s.data[i]!) + range(l) : j === 3 ? `${((s.data[i] ?? 0) * 100).toFixed(1)}%` : num(s.data[i]!)))])), '',
+    table(['configuration', ...metrics.map((m) => m.label)], d.labels.map((l, i) => [l, ...d.datasets.map((s, j) => (j === 0 ? num(s.data[i]!) + range(l) : metrics[j]!.label === 'EL2 share' ? `${((s.data[i] ?? 0) * 100).toFixed(1)}%` : num(s.data[i]!)))])), '',
     ...(crossed.length ? ['Crossings of the modes over the swept keys:', '', ...crossed, ''] : []),
   ];
 }

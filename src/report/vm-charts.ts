@@ -18,6 +18,9 @@ export const hypervised = (results: PointResult[]) => results.some(isHv);
 /** Cycles as a fraction of the native twin's (the twin's own are 1 in all). */
 const normalised = (r: PointResult, cycles: number) => (cycles * (r.overhead ?? 1)) / r.stats.cycles;
 
+/** The guest's own instructions: those at EL0 and EL1 (the vmm's at EL2 are not the guest's work). */
+export const guestInstructions = (s: RunStats) => s.instructionsByEl.el0 + s.instructionsByEl.el1;
+
 const GUEST = ['execute', 'memory', 'tlb', 'walkS1', 'walkS2'] as const;
 const guestCycles = (s: RunStats, k: (typeof GUEST)[number]) => s.ledger.el0[k] + s.ledger.el1[k];
 
@@ -28,26 +31,40 @@ function reasons(results: PointResult[]): string[] {
   return [...total].sort(([, a], [, b]) => b - a).map(([k]) => k);
 }
 
+/** Exit classes as a reader says them (the EC name stays, for the stats keys). */
+const EXIT_WORDS: Record<string, string> = {
+  DABT_LOWER: 'data aborts', IABT_LOWER: 'instruction aborts', SYS64: 'MSR/MRS/TLBI traps', HVC64: 'HVCs', WFX: 'WFI/WFE', IRQ: 'IRQs', FIQ: 'FIQs', SMC64: 'SMCs',
+};
+export const exitLabel = (ec: string) => (EXIT_WORDS[ec] ? `${EXIT_WORDS[ec]} (${ec})` : ec);
+
+/** The guest's categories in blues and greys, the vmm's in purples and browns: apart from the modes' colours. */
+const GUEST_COLOURS = ['#1f4e79', '#6b9bc3', '#a9c9e4', '#3b7a8c', '#7fb8c4', '#9a9a9a', '#d0d0d0'];
+const VMM_COLOURS = ['#5b3a29', '#8e5ea2', '#c39bd3', '#b5838d', '#6d4c7d', '#d8b4a0', '#a0522d', '#e6c9e0'];
+
 /** Stacked: who spent the cycles, as a fraction of the native twin's cycles. */
 export function vmBreakdown(results: PointResult[]): ChartSpec[] {
-  const series: Metric[] = [
+  const guest: Metric[] = [
     ...GUEST.map((k) => ({ label: `guest ${k}`, value: (s: RunStats, r: PointResult) => normalised(r, guestCycles(s, k)) })),
     { label: 'guest exception entry/return', value: (s, r) => normalised(r, s.ledger.el0.exception + s.ledger.el1.exception) },
     { label: 'guest idle', value: (s, r) => normalised(r, s.ledger.el0.idle + s.ledger.el1.idle) },
-    { label: 'vmm start-up', value: (s, r) => normalised(r, s.exits.beforeFirstEntry) },
-    ...reasons(results).map((k) => ({ label: `vmm: ${k} exits`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) })),
   ];
+  const vmm: Metric[] = [
+    { label: 'vmm start-up', value: (s, r) => normalised(r, s.exits.beforeFirstEntry) },
+    ...reasons(results).map((k) => ({ label: `vmm: ${exitLabel(k)}`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) })),
+  ];
+  const occurs = (m: Metric) => results.some((r) => m.value(r.stats, r) > 0);
+  const shown = [...guest.map((m, i) => [m, GUEST_COLOURS[i]!] as const), ...vmm.map((m, i) => [m, VMM_COLOURS[i % VMM_COLOURS.length]!] as const)].filter(([m]) => occurs(m));
   return [{
     file: 'breakdown', title: 'Where the cycles went, against native (1.0 = the native run)', type: 'bar', stacked: true, horizontal: true,
-    yTitle: 'cycles / native cycles', mark: 1, series: series.filter((m) => results.some((r) => m.value(r.stats, r) > 0)),
+    yTitle: 'cycles / native cycles', mark: 1, series: shown.map(([m]) => m), colours: shown.map(([, c]) => c),
   }];
 }
 
 export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhead: ChartSpec[]; exits: ChartSpec[]; crossover: ChartSpec[] } {
   if (!hypervised(results)) return { overhead: [], exits: [], crossover: [] };
   const overhead: Metric = { label: 'overhead', value: (_s, r) => r.overhead ?? NaN };
-  const perKiloInsns = (k: string): Metric => ({ label: k, value: (s) => (s.instructions ? (1000 * (s.exits.byReason[k]?.count ?? 0)) / s.instructions : 0) });
-  const perExit = (k: string): Metric => ({ label: k, value: (s) => { const e = s.exits.byReason[k]; return e?.count ? e.cycles / e.count : 0; } });
+  const perKiloInsns = (k: string): Metric => ({ label: exitLabel(k), value: (s) => { const g = guestInstructions(s); return g ? (1000 * (s.exits.byReason[k]?.count ?? 0)) / g : 0; } });
+  const perExit = (k: string): Metric => ({ label: exitLabel(k), value: (s) => { const e = s.exits.byReason[k]; return e?.count ? e.cycles / e.count : 0; } });
   const hv = reasons(results);
   return {
     overhead: [{
@@ -55,8 +72,8 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
       series: { metric: overhead }, only: isHv,
     }],
     exits: [
-      { file: 'exits', title: 'Exits to EL2 per 1000 instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 instructions', series: hv.map(perKiloInsns), only: isHv },
-      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv },
+      { file: 'exits', title: 'Exits to EL2 per 1000 guest instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 guest instructions (EL0 and EL1)', series: hv.map(perKiloInsns), only: isHv, colours: hv.map((_, i) => VMM_COLOURS[i % VMM_COLOURS.length]!) },
+      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv, colours: hv.map((_, i) => VMM_COLOURS[i % VMM_COLOURS.length]!) },
     ],
     crossover: sweepKeys.filter((k) => !k.startsWith('vmm.')).map((k) => ({
       file: `crossover-${k}`, title: `Overhead over ${k}`, type: 'line', yTitle: 'cycles / native cycles', x: [k], xTitle: k, mark: 1, byMode: true,
