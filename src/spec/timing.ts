@@ -48,7 +48,10 @@ export function loadTiming(nameOrPath = 'cortex-a57'): Timing {
   return t;
 }
 
-/** Consistency the schema cannot state: associativity divides the sizes. */
+/** Lines one cache level may hold: the model keeps 16 bytes per line (64 MiB at most per level). */
+export const MAX_CACHE_LINES = 4 * 1024 * 1024;
+
+/** Consistency the schema cannot state: associativity divides the sizes; a level's lines fit the model. */
 function geometryProblems(t: Timing): string[] {
   const out: string[] = [];
   for (const k of ['l1i', 'l1d', 'l2'] as const) {
@@ -58,7 +61,8 @@ function geometryProblems(t: Timing): string[] {
   for (const k of ['l1d', 'l2', 'llc'] as const) {
     const c = t.cache[k];
     const lines = (c.sizeKiB * 1024) / t.cache.lineBytes;
-    if (!Number.isInteger(lines / c.ways)) out.push(`cache.${k}: ${c.sizeKiB} KiB of ${t.cache.lineBytes}-byte lines does not divide into ${c.ways} ways`);
+    if (lines > MAX_CACHE_LINES) out.push(`cache.${k}: ${c.sizeKiB} KiB of ${t.cache.lineBytes}-byte lines is ${lines} lines, more than the model holds (${MAX_CACHE_LINES} per level)`);
+    else if (!Number.isInteger(lines / c.ways)) out.push(`cache.${k}: ${c.sizeKiB} KiB of ${t.cache.lineBytes}-byte lines does not divide into ${c.ways} ways`);
   }
   return out;
 }
