@@ -13,6 +13,7 @@ import { kernelOutcome } from './machine/run-workload.js';
 import { ImageError, type StopReason } from './machine/machine.js';
 import { statsText } from './machine/stats.js';
 import { RunError } from './experiments/run-error.js';
+import type { Backend } from './experiments/run.js';
 import { KERNEL_PATH, MODES, VMM_CHOICES, VMM_PATH, loadVmm, qemuScript, runVm, vmmOptionsProblem, vmmOptions, type VmMode, type VmmOptions } from './machine/vm.js';
 import { vmStatsText } from './machine/vm-stats.js';
 import type { RunStats } from './machine/stats.js';
@@ -259,23 +260,62 @@ export async function main(args: string[]): Promise<number> {
     .option('--jobs <n>', 'worker threads (default: the number of cores)')
     .option('--quick', 'apply the experiment\'s `quick` section: smaller arguments, shorter sweeps')
     .option('--yes', 'run a sweep of more than 10,000 points')
-    .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean; yes?: boolean }) => {
+    .addOption(new Option('--backend <backend>', 'where the points run: worker threads here, or a SLURM job array (README.md, Running on a SLURM cluster); a --resume of a SLURM run stays on SLURM').choices(['local', 'slurm']))
+    .option('--partition <p>', 'slurm: the partition (sbatch --partition)')
+    .option('--time <t>', 'slurm: each task\'s time limit (sbatch --time, e.g. 30, 2:00:00)')
+    .option('--mem <m>', 'slurm: each task\'s memory (sbatch --mem, e.g. 4G)')
+    .option('--chunk <k>', 'slurm: points per array task (default 1, or enough to keep the array within 1000 tasks)')
+    .option('--max-parallel <n>', 'slurm: at most n tasks at once (sbatch --array=0-N%n)')
+    .option('--no-wait', 'slurm: return after submitting; el2sim run EXPERIMENT --resume DIR (or el2sim report DIR) gathers')
+    .action(async (file: string, o: { out?: string; resume?: string; jobs?: string; quick?: boolean; yes?: boolean; backend?: Backend; partition?: string; time?: string; mem?: string; chunk?: string; maxParallel?: string; wait: boolean }) => {
       if (o.jobs !== undefined && !/^[1-9]\d*$/.test(o.jobs)) throw new UsageError(`--jobs: '${o.jobs}' is not a positive integer`);
+      for (const [name, v] of [['--chunk', o.chunk], ['--max-parallel', o.maxParallel]] as const) if (v !== undefined && !/^[1-9]\d*$/.test(v)) throw new UsageError(`${name}: '${v}' is not a positive integer`);
+      const slurmOnly = (['partition', 'time', 'mem', 'chunk', 'maxParallel'] as const).filter((k) => o[k] !== undefined).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      if (!o.wait) slurmOnly.push('--no-wait');
+      if (o.backend === 'local' && slurmOnly.length) throw new UsageError(`${slurmOnly.join(', ')}: options of --backend slurm`);
+      if (o.backend === undefined && !o.resume && slurmOnly.length) throw new UsageError(`${slurmOnly.join(', ')}: options of --backend slurm (give --backend slurm)`);
       readInput(file); // a missing or unreadable experiment file is a usage error, not a crash
+      const slurm = {
+        ...(o.partition ? { partition: o.partition } : {}), ...(o.time ? { time: o.time } : {}), ...(o.mem ? { mem: o.mem } : {}),
+        ...(o.chunk ? { chunk: Number(o.chunk) } : {}), ...(o.maxParallel ? { maxParallel: Number(o.maxParallel) } : {}), noWait: !o.wait,
+        ...(process.env.EL2SIM_SLURM_POLL_MS ? { pollMs: Number(process.env.EL2SIM_SLURM_POLL_MS) } : {}),
+      };
       const { runExperiment } = await import('./experiments/run.js');
       const r = await runExperiment(file, {
-        out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, yes: o.yes, progress: true,
-        onStart: ({ dir, total, todo, jobs }) => {
-          say(`${total} points${todo < total ? ` (${total - todo} done before)` : ''} in ${dir}, ${jobs} worker${jobs > 1 ? 's' : ''}`);
+        out: o.out, resume: o.resume, jobs: o.jobs === undefined ? undefined : Number(o.jobs), quick: o.quick, yes: o.yes, progress: true, backend: o.backend, slurm,
+        onStart: ({ dir, total, todo, jobs, backend }) => {
+          say(`${total} points${todo < total ? ` (${total - todo} done before)` : ''} in ${dir}, ${backend === 'slurm' ? `on SLURM${todo ? '' : ' (nothing to submit)'}` : `${jobs} worker${jobs > 1 ? 's' : ''}`}`);
           process.once('SIGINT', () => {
-            say(`interrupted; the finished points are in ${dir}/points.jsonl: el2sim run ${file} --resume ${dir}${o.quick ? ' --quick' : ''} completes the run`);
+            say(backend === 'slurm'
+              ? `interrupted; the SLURM job goes on (scancel stops it): el2sim run ${file} --resume ${dir}${o.quick ? ' --quick' : ''} gathers it once it has ended`
+              : `interrupted; the finished points are in ${dir}/points.jsonl: el2sim run ${file} --resume ${dir}${o.quick ? ' --quick' : ''} completes the run`);
             process.exit(130);
           });
         },
+        onSubmit: (job) => say(`SLURM job ${job.id}: ${job.points} point(s) in ${job.tasks} array task(s) (${job.script}; logs in slurm/logs/)`),
       });
+      const resumeCmd = `el2sim run ${file} --resume ${r.dir}${o.quick ? ' --quick' : ''}`;
+      if (r.submitted) {
+        say(`submitted SLURM job ${r.submitted.id}; squeue -j ${r.submitted.id} shows it; once it has ended, ${resumeCmd} gathers the run (or el2sim report ${r.dir})`);
+        return;
+      }
       for (const p of r.problems) say(p);
+      if (r.failedTasks?.length) say(`SLURM task(s) that did not complete: ${r.failedTasks.map((t) => `${t.task} ${t.state}`).join(', ')}`);
+      if (r.missing?.length) say(`${r.missing.length} point(s) missing (${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}): ${resumeCmd} runs only those`);
       say(`${r.results.length} points (${r.ran} run now), ${r.problems.length ? `${r.problems.length} problem(s)` : 'no problems'}: ${r.dir}/report.md`);
-      status = r.problems.length ? 1 : 0;
+      status = r.problems.length || r.missing?.length ? 1 : 0;
+    });
+
+  program
+    .command('run-point')
+    .description('run points of a run directory in this process and append them to its points.jsonl (what the tasks of el2sim run --backend slurm run)')
+    .argument('<run-dir>', 'a run directory (with its experiment.yaml)')
+    .argument('<index...>', 'indices into the run\'s points, in expansion order (0-based)')
+    .action(async (dir: string, indices: string[]) => {
+      const { runPointsAt } = await import('./experiments/run-point-cli.js');
+      const r = await runPointsAt(dir, indices, say);
+      say(`${r.ran.length} point(s) run${r.failed.length ? ` (${r.failed.length} failed)` : ''}${r.skipped.length ? `, ${r.skipped.length} already done` : ''}${r.stopped ? '; stopped by SIGTERM' : ''}`);
+      status = r.stopped ? 143 : 0;
     });
 
   program
@@ -286,6 +326,7 @@ export async function main(args: string[]): Promise<number> {
       const { reportRun } = await import('./experiments/run.js');
       const r = reportRun(dir);
       for (const p of r.problems) say(p);
+      if (r.running) say(`SLURM job ${r.running} of the run is still running: points may still arrive`);
       if (r.missing.length) say(`${r.missing.length} point(s) not run yet (el2sim run EXPERIMENT --resume ${dir} runs them): ${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}`);
       say(`${r.results.length} points: ${dir}/report.md`);
       status = r.problems.length || r.missing.length ? 1 : 0;

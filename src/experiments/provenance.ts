@@ -10,6 +10,7 @@ import { SPEC_DIR } from '../spec/validate.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import type { Experiment } from './experiment.js';
 import type { Point } from './points.js';
+import type { PointHost, SlurmRecord } from './slurm.js';
 import { KERNEL_PATH, VMM_PATH } from '../machine/vm.js';
 
 const REPO_DIR = new URL('../../', import.meta.url).pathname;
@@ -27,7 +28,14 @@ function specHashes(): { tree: string; files: Record<string, string> } {
   return { tree: sha256(Object.entries(files).map(([p, h]) => `${h}  ${p}\n`).join('')), files };
 }
 
-export interface RunInfo { startedAt: string; finishedAt: string; jobs: number; pointsRun: number; pointsResumed: number }
+export interface RunInfo {
+  startedAt: string; finishedAt: string; jobs: number; pointsRun: number; pointsResumed: number;
+  /** Where the points ran: worker threads (local) or a SLURM job array, and that job's id. */
+  backend?: 'local' | 'slurm'; slurmJob?: string;
+}
+
+/** What a SLURM run adds: the run's jobs (RUN_DIR/slurm/job.json), and where each point ran (its record's `host`). */
+export interface ProvenanceExtra { done?: Map<string, object>; slurm?: SlurmRecord }
 
 /** The invocations an earlier provenance.json of the run directory recorded (a resumed run has several). */
 function earlierRuns(file: string): RunInfo[] {
@@ -35,7 +43,7 @@ function earlierRuns(file: string): RunInfo[] {
 }
 
 /** Writes the file; returns the source revision, which the report names. */
-export function writeProvenance(file: string, exp: Experiment, points: Point[], run: RunInfo): { revision: string | null; dirty: boolean | null } {
+export function writeProvenance(file: string, exp: Experiment, points: Point[], run: RunInfo, extra: ProvenanceExtra = {}): { revision: string | null; dirty: boolean | null } {
   const timingFile = existsSync(exp.timing) ? exp.timing : join(SPEC_DIR, 'timing', `${exp.timing}.yaml`);
   // the results being written are not a change to the source
   const status = git('status', '--porcelain', '--', '.', ':(exclude)results');
@@ -50,7 +58,11 @@ export function writeProvenance(file: string, exp: Experiment, points: Point[], 
     spec: specHashes(),
     seeds: Array.from({ length: exp.repeat }, (_, i) => i + 1),
     runs: [...earlierRuns(file), run],
-    points: points.map((p) => ({ ...p, resolvedTiming: applyOverrides(loadTiming(p.timing), p.set) })),
+    ...(extra.slurm ? { slurm: { options: extra.slurm.options, jobs: extra.slurm.jobs } } : {}),
+    points: points.map((p) => {
+      const host = (extra.done?.get(p.id) as { host?: PointHost } | undefined)?.host;
+      return { ...p, ...(host ? { host } : {}), resolvedTiming: applyOverrides(loadTiming(p.timing), p.set) };
+    }),
   };
   writeFileSync(file, JSON.stringify(provenance, null, 2) + '\n');
   return provenance.git;

@@ -14,6 +14,7 @@ import { PointsFileError, PointsWriter, POINTS_FILE, readPoints } from './points
 import { expand, pointCount, type Point } from './points.js';
 import { runPoints } from './pool.js';
 import { writeProvenance } from './provenance.js';
+import { readSlurmRecord, requireSlurm, runningJob, runOnSlurm, SlurmError, type SlurmJob, type SlurmOptions } from './slurm.js';
 import { compareTwins, problems, writeResults } from './results.js';
 import type { PointResult } from './run-point.js';
 
@@ -31,10 +32,25 @@ export interface RunOptions {
   /** Show the progress bar (on stderr). */
   progress?: boolean;
   /** Told where the run goes and how much of it is left, before any point runs. */
-  onStart?: (info: { dir: string; total: number; todo: number; jobs: number }) => void;
+  onStart?: (info: { dir: string; total: number; todo: number; jobs: number; backend: Backend }) => void;
+  /** Where the points run: worker threads here (default), or a SLURM job array (slurm.ts); a --resume of a run submitted to SLURM defaults to slurm. */
+  backend?: Backend;
+  slurm?: SlurmOptions;
+  /** Told of a SLURM submission (its job id), before waiting for it. */
+  onSubmit?: (job: SlurmJob) => void;
 }
 
-export interface RunOutcome { dir: string; results: PointResult[]; problems: string[]; ran: number; resumed: number; charts: string[] }
+export type Backend = 'local' | 'slurm';
+
+export interface RunOutcome {
+  dir: string; results: PointResult[]; problems: string[]; ran: number; resumed: number; charts: string[];
+  /** --backend slurm --no-wait: the job submitted; nothing was gathered. */
+  submitted?: SlurmJob;
+  /** --backend slurm: points still missing after the job ended (its tasks that failed, timed out, were cancelled or preempted). */
+  missing?: string[];
+  /** --backend slurm: the job's tasks that did not complete, with their states. */
+  failedTasks?: { task: string; state: string }[];
+}
 
 /** UTC, sortable, a safe directory name: 20250102-030405. */
 const runId = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -72,10 +88,21 @@ export async function runExperiment(file: string, opts: RunOptions = {}): Promis
       if (!p) throw new RunError(`${pointsFile}: point ${id} is not a point of ${file}${exp.quick ? ' with --quick' : ''}; resume with the experiment and options the run started with`);
       if (JSON.stringify(r.point) !== JSON.stringify(p)) throw new RunError(`${pointsFile}: point ${id} was run with a different configuration than ${file} gives now`);
     }
+    const slurmRecord = readSlurmRecord(dir);
+    const busy = slurmRecord ? runningJob(dir) : undefined;
+    if (busy) {
+      throw new RunError(busy.active ? `${dir}: its SLURM job ${busy.id} still has ${busy.active} task(s) pending or running; run this again when it has ended (squeue -j ${busy.id}), or scancel ${busy.id} first`
+        : `${dir}: cannot tell whether its SLURM job ${busy.id} still runs (${busy.why}); run this where squeue answers, or remove ${join(dir, 'slurm', 'job.json')} if the job is gone`);
+    }
+    const backend: Backend = opts.backend ?? (opts.resume && slurmRecord ? 'slurm' : 'local');
+    if (backend === 'slurm') {
+      if (opts.jobs !== undefined) throw new RunError('--jobs is for the local backend; with --backend slurm, --max-parallel limits the tasks at once');
+      return await onSlurm(file, dir, exp, points, done, started, { ...slurmRecord?.options, ...opts.slurm }, opts);
+    }
     writeFileSync(join(dir, 'experiment.yaml'), exp.text);
     const todo = points.filter((p) => !done.has(p.id));
     const jobs = opts.jobs ?? availableParallelism();
-    opts.onStart?.({ dir, total: points.length, todo: todo.length, jobs });
+    opts.onStart?.({ dir, total: points.length, todo: todo.length, jobs, backend });
     const writer = new PointsWriter(pointsFile);
     try {
       await runPoints(todo, { jobs, progress: opts.progress ?? false, alreadyDone: done.size, total: points.length }, (r) => {
@@ -89,6 +116,31 @@ export async function runExperiment(file: string, opts: RunOptions = {}): Promis
   } finally {
     lock.release();
   }
+}
+
+/** The missing points as a SLURM job array; unless --no-wait, waits for it and ends the run as a local one (slurm.ts). */
+async function onSlurm(file: string, dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, started: Date, slurm: SlurmOptions, opts: RunOptions): Promise<RunOutcome> {
+  const todo = points.filter((p) => !done.has(p.id));
+  try {
+    if (todo.length) requireSlurm();
+  } catch (e) {
+    throw new RunError((e as Error).message);
+  }
+  writeFileSync(join(dir, 'experiment.yaml'), exp.text);
+  opts.onStart?.({ dir, total: points.length, todo: todo.length, jobs: slurm.maxParallel ?? todo.length, backend: 'slurm' });
+  let r;
+  try {
+    r = await runOnSlurm({ dir, file, exp, points, todo, options: slurm, progress: opts.progress ?? false, onSubmit: opts.onSubmit });
+  } catch (e) {
+    if (e instanceof SlurmError) throw new RunError(e.message);
+    throw e;
+  }
+  if (r.job && !r.ended) return { dir, results: [], problems: [], ran: 0, resumed: done.size, charts: [], submitted: r.job };
+  const before = done.size;
+  for (const [id, p] of readPoints(join(dir, POINTS_FILE))) done.set(id, p);
+  const missing = points.filter((p) => !done.has(p.id)).map((p) => p.id);
+  const out = finish(dir, exp, points, done, { started, jobs: slurm.maxParallel ?? r.job?.tasks ?? 0, ran: done.size - before, backend: 'slurm', slurmJob: r.job?.id });
+  return { ...out, ...(missing.length ? { missing } : {}), ...(r.failedTasks.length ? { failedTasks: r.failedTasks } : {}) };
 }
 
 /** A new directory under `parent` named `id`, or `id-2`, `id-3`… when a run started in the same second has it. */
@@ -106,12 +158,15 @@ export function newRunDir(parent: string, id: string): string {
 }
 
 /** The CSV, stats, provenance, charts and report of a run from the points it holds. */
-function finish(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, run: { started: Date; jobs: number; ran: number }): RunOutcome {
+function finish(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, run: { started: Date; jobs: number; ran: number; backend?: Backend; slurmJob?: string }): RunOutcome {
   const { started, jobs, ran } = run;
+  // a SLURM run can end with points missing (tasks that failed): the outputs show the others
+  const have = points.filter((p) => done.has(p.id));
   const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {
-    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: points.length - ran,
-  });
-  return { ...writeOutputs(dir, exp, points, done, git), ran, resumed: points.length - ran };
+    startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: have.length - ran,
+    ...(run.backend ? { backend: run.backend } : {}), ...(run.slurmJob ? { slurmJob: run.slurmJob } : {}),
+  }, { done, slurm: readSlurmRecord(dir) });
+  return { ...writeOutputs(dir, exp, have, done, git), ran, resumed: have.length - ran };
 }
 
 function writeOutputs(dir: string, exp: Experiment, points: Point[], done: Map<string, PointResult>, git: { revision: string | null; dirty: boolean | null }) {
@@ -128,14 +183,16 @@ function writeOutputs(dir: string, exp: Experiment, points: Point[], done: Map<s
  * run's points.jsonl and its copy of the experiment, without running anything. Points the run
  * has not finished are listed as missing.
  */
-export function reportRun(dir: string): RunOutcome & { missing: string[] } {
+export function reportRun(dir: string): RunOutcome & { missing: string[]; running?: string } {
   const expFile = join(dir, 'experiment.yaml'), provFile = join(dir, 'provenance.json'), pointsFile = join(dir, POINTS_FILE);
   for (const f of [expFile, pointsFile]) if (!existsSync(f)) throw new RunError(`${dir} is not a run directory: no ${basename(f)}`);
   const prov = existsSync(provFile) ? (JSON.parse(readFileSync(provFile, 'utf8')) as { experiment?: { quick?: boolean }; git?: { revision: string | null; dirty: boolean | null } }) : {};
-  const exp = loadExperiment(expFile, { quick: prov.experiment?.quick ?? false });
+  const exp = loadExperiment(expFile, { quick: prov.experiment?.quick ?? readSlurmRecord(dir)?.quick ?? false });
+  // a SLURM job of the run may still be appending: then nothing is cut off points.jsonl
+  const running = readSlurmRecord(dir) ? runningJob(dir) : undefined;
   let done: Map<string, PointResult>;
   try {
-    done = readPoints(pointsFile);
+    done = readPoints(pointsFile, { cut: !running });
   } catch (e) {
     if (e instanceof PointsFileError) throw new RunError(e.message);
     throw e;
@@ -144,5 +201,5 @@ export function reportRun(dir: string): RunOutcome & { missing: string[] } {
   const missing = points.filter((p) => !done.has(p.id)).map((p) => p.id);
   const have = points.filter((p) => done.has(p.id));
   const out = writeOutputs(dir, exp, have, done, prov.git ?? { revision: null, dirty: null });
-  return { ...out, ran: 0, resumed: have.length, missing };
+  return { ...out, ran: 0, resumed: have.length, missing, ...(running ? { running: running.id } : {}) };
 }
