@@ -119,6 +119,16 @@ export function generateSysregs(from: string | string[] = SYSREGS_DIR): string {
 import type { SysCtx } from '../core/sysctx.js';
 import { ArchException, undefinedInstruction } from '../core/exception.js';
 
+/** What a TLBI operation invalidates (spec/schema/sysregs.schema.json, tlbiScope). */
+export interface TlbiScope {
+  readonly regime: 'el10' | 'el2';
+  readonly vmid: 'current' | 'any';
+  readonly asid: 'any' | 'xt' | 'xt-nonglobal';
+  readonly address: 'all' | 'va' | 'ipa';
+  readonly level: 'any' | 'last';
+  readonly stage: 1 | 2 | 'both';
+}
+
 export interface SysRegDef {
   readonly name: string;
   /** op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2: bits 20:5 of the MRS/MSR/SYS instruction. */
@@ -191,6 +201,11 @@ export function setField(v: bigint, f: SysField, x: bigint): bigint {
 export const SYS_HOOKS = [${quoted(regs.filter((e) => e.hook).map((e) => e.name))}] as const;
 /** Names SysCtx.sysOp receives. */
 export const SYS_OPS = [${quoted(spec.entries.filter((e) => e.kind === 'op').map((e) => e.name))}] as const;
+
+/** What each TLBI operation invalidates (its \`scope\` in spec/sysregs), by name without "TLBI ". */
+export const TLBI_SCOPES: Readonly<Record<string, TlbiScope>> = {
+${spec.entries.filter((e) => e.tlbiScope).map((e) => `  ${JSON.stringify(e.name.slice(5).toUpperCase())}: ${JSON.stringify(e.tlbiScope)},`).join('\n')}
+};
 
 /** An MRS/MSR/SYS/SYSL access by encoding; encodings not in the table are UNDEFINED. Returns the value read (0n for writes). */
 export function sysAccess(c: SysCtx, key: number, rt: number, isRead: boolean, value: bigint): bigint {

@@ -9,8 +9,9 @@ import type { CacheHierarchy } from '../mem/cache.js';
 import type { Page } from '../core/memory.js';
 import type { Timing } from '../spec/timing.js';
 import type { Stage1Regime, Stage2Regime } from './regime.js';
-import { TlbHierarchy, TlbHit, tlbConfig, tlbi, pageNumber, KIND_OF_ACCESS, type TlbiContext } from './tlb.js';
-import { NestedTlb, WalkCache, walkCacheScope } from './walk-cache.js';
+import { TlbHierarchy, TlbHit, tlbConfig, tlbiRecord, pageNumber, KIND_OF_ACCESS } from './tlb.js';
+import { decodeTlbi, type TlbiContext } from './tlbi.js';
+import { NestedTlb, WalkCache, walkCacheMatches, type WalkTag } from './walk-cache.js';
 import {
   ACCESS_CODE, DescSource, FETCH, WRITE, Walker, faultException, faultOf, permissionFault,
   type Access, type WalkFault,
@@ -179,9 +180,9 @@ export class Mmu {
 
   /** `TLBI op, xt`: the TLBs and the walk caches lose exactly what the operation's scope covers. */
   tlbi(op: string, xt: bigint, ctx: TlbiContext): void {
-    tlbi(this.tlb, op, xt, ctx);
-    const scope = walkCacheScope(op, xt, ctx);
-    if (!scope) return;
+    const r = decodeTlbi(op, xt, ctx);
+    tlbiRecord(this.tlb, r);
+    const scope = (tag: WalkTag, base: bigint, size: bigint) => walkCacheMatches(r, tag, base, size);
     this.s1Cache?.invalidate(scope);
     this.s2Cache?.invalidate(scope);
     this.nested?.invalidate(scope);

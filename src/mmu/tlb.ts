@@ -19,7 +19,7 @@
 // entries, so the "last level only" TLBI forms (VALE1, VAALE1, VALE2, IPAS2LE1) remove exactly
 // what their non-L forms remove from these leaf-only TLBs.
 import type { Access, Perms, Translation, WalkOut } from './walker.js';
-import { TLBI_OPS, baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp } from './tlbi.js';
+import { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp, type TlbiRecord } from './tlbi.js';
 import type { Timing } from '../spec/timing.js';
 
 export type TlbRegime = 'el10' | 'el2';
@@ -619,69 +619,27 @@ export class TlbHierarchy {
 // ---------------------------------------------------------------------------------------------
 // TLBI
 
-export { TLBI_OPS, baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp };
-
-/** Does the entry in slot i cover the 4 KiB page `p4` (VA[55:12])? */
-function covers(t: Tlb, i: number, p4: number): boolean {
-  return t.vpn[i] === Math.floor(p4 / 2 ** (t.shift[i]! - PAGE4K_SHIFT));
-}
+export { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp, type TlbiRecord };
 
 /**
- * The predicate selecting exactly what a TLBI removes from these TLBs (leaf, combined stage 1+2
- * entries). Scopes (Arm ARM D5.10 / C5.5), "current VMID" meaning `ctx.vmid`:
- * - VMALLE1: EL1&0 entries of the current VMID, every ASID, global or not.
- * - VAE1, VALE1: EL1&0, current VMID, entries covering VA that are global or of ASID.
- * - VAAE1, VAALE1: EL1&0, current VMID, entries covering VA, any ASID.
- * - ASIDE1: EL1&0, current VMID, non-global entries of ASID (globals survive).
- * - IPAS2E1, IPAS2LE1: EL1&0, current VMID, entries built with stage 2 whose stage 2 page/block
- *   contains IPA. (The architecture only requires stage-2-only entries to go and has software
- *   follow with VMALLE1 for combined ones; removing the combined entries derived from that stage 2
- *   entry is a permitted over-invalidation, and the one the stage 2 change makes stale.)
- * - VMALLS12E1: EL1&0 entries of the current VMID (stage 1 and stage 2: all are combined here).
- * - ALLE1: every EL1&0 entry, every VMID.
- * - ALLE2: every EL2 entry.  VAE2, VALE2: EL2 entries covering VA.
- * The "L" (last level) forms differ only in walk caches, which these TLBs do not hold.
+ * Whether the entry in slot i of `t` is in a TLBI's scope. These TLBs hold leaf, combined stage
+ * 1+2 entries, so the record's stage and level select nothing here: an entry goes when its
+ * regime, VMID and ASID match and it covers the address — for an IPA, when it was built with
+ * stage 2 and its stage 2 page/block contains the IPA. (For IPAS2E1 the architecture only
+ * requires stage-2-only entries to go and has software follow with VMALLE1 for combined ones;
+ * removing the combined entries derived from that stage 2 entry is a permitted
+ * over-invalidation, and the one the stage 2 change makes stale.)
  */
-export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (t: Tlb, i: number) => boolean {
-  const base = baseOp(op);
-  const el10 = (t: Tlb, i: number) => t.regime[i] === EL10 && t.vmid[i] === ctx.vmid;
-  switch (base) {
-    case 'VMALLE1':
-    case 'VMALLS12E1':
-      return el10;
-    case 'VAE1':
-    case 'VALE1': {
-      const p4 = vpn4k(tlbiVa(xt)), asid = tlbiAsid(xt, ctx.asid16);
-      return (t, i) => el10(t, i) && (t.asid[i] === -1 || t.asid[i] === asid) && covers(t, i, p4);
-    }
-    case 'VAAE1':
-    case 'VAALE1': {
-      const p4 = vpn4k(tlbiVa(xt));
-      return (t, i) => el10(t, i) && covers(t, i, p4);
-    }
-    case 'ASIDE1': {
-      const asid = tlbiAsid(xt, ctx.asid16);
-      return (t, i) => el10(t, i) && t.asid[i] === asid;
-    }
-    case 'IPAS2E1':
-    case 'IPAS2LE1': {
-      const ipa = Number(tlbiIpa(xt));
-      return (t, i) => {
-        const s2 = t.s2Size[i]!;
-        if (!el10(t, i) || s2 === 0 || t.tVmid[i] === -1) return false;
-        return Math.floor(t.ipaOf(i) / s2) === Math.floor(ipa / s2);
-      };
-    }
-    case 'ALLE1':
-      return (t, i) => t.regime[i] === EL10;
-    case 'ALLE2':
-      return (t, i) => t.regime[i] === EL2;
-    case 'VAE2':
-    case 'VALE2': {
-      const p4 = vpn4k(tlbiVa(xt));
-      return (t, i) => t.regime[i] === EL2 && covers(t, i, p4);
-    }
+export function tlbiMatches(r: TlbiRecord, t: Tlb, i: number): boolean {
+  if (t.regime[i] !== (r.regime === 'el2' ? EL2 : EL10)) return false;
+  if (r.vmid >= 0 && t.vmid[i] !== r.vmid) return false;
+  if (r.asid >= 0 && t.asid[i] !== r.asid && (r.nonGlobalOnly || t.asid[i] !== -1)) return false;
+  if (r.address === 'va') return t.vpn[i] === Math.floor(r.vaPage / POW2[t.shift[i]! - PAGE4K_SHIFT]!);
+  if (r.address === 'ipa') {
+    const s2 = t.s2Size[i]!;
+    return s2 !== 0 && t.tVmid[i] !== -1 && Math.floor(t.ipaOf(i) / s2) === Math.floor(Number(r.ipa) / s2);
   }
+  return true;
 }
 
 /**
@@ -691,8 +649,11 @@ export function tlbiPredicate(op: string, xt: bigint, ctx: TlbiContext): (t: Tlb
  * (the decoder only hands over the operations listed in TLBI_OPS, with or without IS).
  */
 export function tlbi(hierarchy: TlbHierarchy, op: string, xt: bigint, ctx: TlbiContext): number {
-  const pred = tlbiPredicate(op, xt, ctx);
-  const key = op.toUpperCase();
-  hierarchy.tlbiCounts[key] = (hierarchy.tlbiCounts[key] ?? 0) + 1;
-  return hierarchy.invalidate(pred);
+  return tlbiRecord(hierarchy, decodeTlbi(op, xt, ctx));
+}
+
+/** `tlbi` with the operation already decoded. */
+export function tlbiRecord(hierarchy: TlbHierarchy, r: TlbiRecord): number {
+  hierarchy.tlbiCounts[r.op] = (hierarchy.tlbiCounts[r.op] ?? 0) + 1;
+  return hierarchy.invalidate((t, i) => tlbiMatches(r, t, i));
 }

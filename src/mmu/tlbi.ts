@@ -1,6 +1,7 @@
 // The operand of a TLBI instruction: the operations el2sim knows, their names without the
 // IS suffix, and the fields of Xt (VA, ASID, IPA). Shared by the TLBs (tlb.ts) and the walk
 // caches (walk-cache.ts), which each match the operation's scope against their entries.
+import { TLBI_SCOPES } from '../generated/sysregs.js';
 
 export interface TlbiContext {
   /** The current VMID (VTTBR_EL2.VMID). */
@@ -37,3 +38,52 @@ export function baseOp(op: string): TlbiOp {
   return b as TlbiOp;
 }
 
+
+/**
+ * A TLBI decoded once: its scope from the spec (spec/sysregs/ops-tlbi.yaml) with Xt's operand
+ * and the current context filled in. The TLBs (tlb.ts), the walk caches and the nested TLB
+ * (walk-cache.ts) each match their entries against it.
+ */
+export interface TlbiRecord {
+  /** The operation as given, upper case (e.g. VAE1IS). */
+  readonly op: string;
+  readonly regime: 'el10' | 'el2';
+  /** The VMID entries must have; -1: any. */
+  readonly vmid: number;
+  /** The ASID named by Xt; -1: any ASID. */
+  readonly asid: number;
+  /** With an ASID: only non-global entries of it (ASIDE1); else global entries match too. */
+  readonly nonGlobalOnly: boolean;
+  readonly address: 'all' | 'va' | 'ipa';
+  /** address 'va': VA[55:0] and its 4 KiB page number VA[55:12]. */
+  readonly va: bigint;
+  readonly vaPage: number;
+  /** address 'ipa': the IPA. */
+  readonly ipa: bigint;
+  /** Last-level (leaf) entries only. */
+  readonly lastLevel: boolean;
+  /** Walk-cache entries of stage 1, 2 or both (0). */
+  readonly stage: 0 | 1 | 2;
+}
+
+/** Decodes `TLBI op, Xt` in context `ctx`; throws on an operation without a declared scope. */
+export function decodeTlbi(op: string, xt: bigint, ctx: TlbiContext): TlbiRecord {
+  const name = op.toUpperCase();
+  baseOp(name);
+  const s = TLBI_SCOPES[name];
+  if (!s) throw new Error(`TLBI ${op}: no scope declared in spec/sysregs`);
+  const va = s.address === 'va' ? tlbiVa(xt) : 0n;
+  return {
+    op: name,
+    regime: s.regime,
+    vmid: s.vmid === 'current' ? ctx.vmid : -1,
+    asid: s.asid === 'any' ? -1 : tlbiAsid(xt, ctx.asid16),
+    nonGlobalOnly: s.asid === 'xt-nonglobal',
+    address: s.address,
+    va,
+    vaPage: Number(va >> 12n),
+    ipa: s.address === 'ipa' ? tlbiIpa(xt) : 0n,
+    lastLevel: s.level === 'last',
+    stage: s.stage === 'both' ? 0 : s.stage,
+  };
+}

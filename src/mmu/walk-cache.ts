@@ -10,7 +10,7 @@
 // Entries live in typed-array columns, found through a small hash of their key
 // (tag, level, address prefix): a lookup or an insertion allocates nothing.
 // The TLBIs that may remove them: `walkCacheScope`.
-import { baseOp, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext } from './tlbi.js';
+import type { TlbiRecord } from './tlbi.js';
 
 /** What a walk cache entry is tagged with (for the TLBI scopes). */
 export interface WalkTag {
@@ -262,44 +262,19 @@ export class NestedTlb extends LruTable {
 const covers = (base: bigint, size: bigint, a: bigint) => a >= base && a < base + size;
 
 /**
- * What a TLBI removes from the walk caches and the nested TLB (Arm ARM D5.10: the non-"L"
- * forms invalidate cached copies of every level; the last-level forms VALE1, VAALE1, VALE2
- * leave intermediate entries, and IPAS2LE1 touches only the nested TLB's last-level IPA->PA
- * results). The VA forms ignore the ASID, since table entries have no nG (a permitted
- * over-invalidation). Returns undefined when the operation leaves walk caches alone.
+ * Whether a walk cache or nested TLB entry (its tag and input range) is in a TLBI's scope
+ * (Arm ARM D5.10): the non-"L" forms invalidate cached copies of every level; the last-level
+ * forms (VALE1, VAALE1, VALE2, IPAS2LE1) only last-level results, which here are the nested
+ * TLB's IPA->PA entries, so intermediate entries survive them. ASIDs matter only to ASIDE1:
+ * table entries have no nG, so the VA forms remove every ASID's (a permitted over-invalidation).
  */
-export function walkCacheScope(op: string, xt: bigint, ctx: TlbiContext): ((tag: WalkTag, base: bigint, size: bigint) => boolean) | undefined {
-  const b = baseOp(op);
-  const s1el10 = (t: WalkTag) => t.stage === 1 && t.regime === 'el10' && t.vmid === ctx.vmid;
-  switch (b) {
-    case 'VMALLE1':
-      return (t) => s1el10(t);
-    case 'VAE1':
-    case 'VAAE1': {
-      const va = tlbiVa(xt);
-      return (t, base, size) => s1el10(t) && covers(base, size, va);
-    }
-    case 'ASIDE1': {
-      const asid = tlbiAsid(xt, ctx.asid16);
-      return (t) => s1el10(t) && t.asid === asid;
-    }
-    case 'IPAS2E1':
-    case 'IPAS2LE1': {
-      const ipa = tlbiIpa(xt);
-      const last = b === 'IPAS2LE1';
-      return (t, base, size) => t.stage === 2 && t.vmid === ctx.vmid && covers(base, size, ipa) && (!last || t.leaf === true);
-    }
-    case 'VMALLS12E1':
-      return (t) => t.regime === 'el10' && t.vmid === ctx.vmid;
-    case 'ALLE1':
-      return (t) => t.regime === 'el10';
-    case 'ALLE2':
-      return (t) => t.regime === 'el2';
-    case 'VAE2': {
-      const va = tlbiVa(xt);
-      return (t, base, size) => t.regime === 'el2' && covers(base, size, va);
-    }
-    default:
-      return undefined;
-  }
+export function walkCacheMatches(r: TlbiRecord, tag: WalkTag, base: bigint, size: bigint): boolean {
+  if (r.lastLevel && tag.leaf !== true) return false;
+  if (r.stage !== 0 && tag.stage !== r.stage) return false;
+  if (tag.regime !== r.regime) return false;
+  if (r.vmid >= 0 && tag.vmid !== r.vmid) return false;
+  if (r.nonGlobalOnly && tag.asid !== r.asid) return false;
+  if (r.address === 'va') return covers(base, size, r.va);
+  if (r.address === 'ipa') return covers(base, size, r.ipa);
+  return true;
 }

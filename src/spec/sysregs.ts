@@ -36,6 +36,16 @@ export interface SysRule {
   action: SysAction;
 }
 
+/** What a TLBI operation invalidates (spec/schema's tlbiScope): matched by every TLB-like structure (src/mmu/tlbi.ts). */
+export interface TlbiScope {
+  regime: 'el10' | 'el2';
+  vmid: 'current' | 'any';
+  asid: 'any' | 'xt' | 'xt-nonglobal';
+  address: 'all' | 'va' | 'ipa';
+  level: 'any' | 'last';
+  stage: 1 | 2 | 'both';
+}
+
 export interface SysEntry {
   kind: 'reg' | 'op';
   /** Arm's name (`TTBR0_EL1`, `CurrentEL`), or `TLBI VAE1`-style for operations. */
@@ -60,6 +70,8 @@ export interface SysEntry {
   stored: boolean;
   /** Operations: whether the instruction takes Xt. Registers: always. */
   xt: boolean;
+  /** TLBI operations: what they invalidate. */
+  tlbiScope?: TlbiScope;
   /** Rules for EL0, EL1, EL2. */
   access: [SysRule[], SysRule[], SysRule[]];
   profile?: string;
@@ -337,6 +349,14 @@ class Loader {
       shape = this.shape(src, node);
     }
     const access = child(node, 'access')!;
+    const scopeNode = child(node, 'scope');
+    const isTlbi = kind === 'op' && name.toUpperCase().startsWith('TLBI ');
+    if (isTlbi && !scopeNode) src.report(keyNode, `TLBI operation '${name}' declares no scope (what it invalidates: regime, vmid, asid, address, level, stage)`);
+    if (!isTlbi && scopeNode) src.report(scopeNode, `only TLBI operations have a scope`);
+    const scopeOf = (n: Node): TlbiScope => {
+      const v = (k: string) => scalar(child(n, k)) as string;
+      return { regime: v('regime'), vmid: v('vmid'), asid: v('asid'), address: v('address'), level: v('level'), stage: v('stage') } as unknown as TlbiScope;
+    };
     const entry: SysEntry = {
       kind,
       name,
@@ -353,6 +373,7 @@ class Loader {
       hook: scalar(child(node, 'hook')) === true,
       stored: false,
       xt: kind === 'reg' || scalar(child(node, 'xt')) === true,
+      ...(isTlbi && scopeNode ? { tlbiScope: scopeOf(scopeNode) } : {}),
       access: [[], [], []],
       profile: scalar(child(access, 'profile')) as string | undefined,
       implementationDefined: scalar(child(node, 'implementation_defined')) === true,
