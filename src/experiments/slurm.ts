@@ -189,13 +189,18 @@ export async function runOnSlurm(input: SlurmRunInput): Promise<SlurmRunResult> 
   const { dir, exp, points, todo, options } = input;
   if (!todo.length) return { ended: true, failedTasks: [] };
   requireSlurm();
-  // the run directory is a run from now on (--resume finds it), even before a task appends
-  closeSync(openSync(join(dir, POINTS_FILE), 'a'));
   // the tasks expand the run's copy of the experiment: it must give the same points
-  const copy = expand(loadExperiment(join(dir, 'experiment.yaml'), { quick: exp.quick }));
+  let copy: Point[] | undefined;
+  try {
+    copy = expand(loadExperiment(join(dir, 'experiment.yaml'), { quick: exp.quick }));
+  } catch {
+    copy = undefined;
+  }
   if (JSON.stringify(copy) !== JSON.stringify(points)) {
     throw new SlurmError(`--backend slurm: ${dir}/experiment.yaml does not give the same points as ${input.file} (a timing file named relative to the experiment?); give the timing as a preset or an absolute path`);
   }
+  // the run directory is a run from now on (--resume finds it), even before a task appends
+  closeSync(openSync(join(dir, POINTS_FILE), 'a'));
   const index = new Map(points.map((p, i) => [p.id, i]));
   const chunk = options.chunk ?? Math.max(1, Math.ceil(todo.length / MAX_TASKS));
   const tasks: number[][] = [];

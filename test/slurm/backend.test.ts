@@ -118,6 +118,8 @@ describe('el2sim run --backend slurm', () => {
     expect(early.stderr).toMatch(new RegExp(`its SLURM job ${id} still has \\d+ task\\(s\\) pending or running`));
     expect(early.status).toBe(2);
     expect(readSlurmRecord(dir)!.jobs).toHaveLength(1); // nothing submitted again
+    const meanwhile = el2sim(['report', dir]);
+    expect(meanwhile.stderr).toMatch(new RegExp(`SLURM job ${id} of the run is still running`));
     for (let i = 0; i < 600; i++) {
       const t = jobTasks(id);
       if (t === 'gone' || (Array.isArray(t) && t.every((x) => x.state === 'COMPLETED'))) break;
@@ -129,6 +131,24 @@ describe('el2sim run --backend slurm', () => {
     expect(csv(dir)).toBe(csv(local.dir));
     expect(readSlurmRecord(dir)!.jobs).toHaveLength(1);
   }, 300_000);
+});
+
+describe('faults', () => {
+  slurmIt('a point that fails inside a task is a failed point with its reason', async () => {
+    const file = join(root, 'short.yaml');
+    writeFileSync(file, 'name: short\nworkloads: [{ name: gups, args: { mib: 1, iters: 3000 } }]\nmaxInsns: 100000\n');
+    const r = await runExperiment(file, { out: join(root, 'short'), backend: 'slurm', slurm: { pollMs: POLL } });
+    expect(r.missing).toBeUndefined();
+    expect(r.problems).toEqual([expect.stringMatching(/^gups_native_s1: the machine stopped \(limit\)/)]);
+    expect(lines(join(root, 'short'))).toMatchObject([{ id: 'gups_native_s1', stop: 'limit', error: expect.stringMatching(/limit/), host: { node: 'localhost', task: '0' } }]);
+  }, 300_000);
+
+  slurmIt('a job sbatch refuses is an error with sbatch\'s reason', () => {
+    const r = el2sim(['run', SIX, '--out', join(root, 'refused'), '--backend', 'slurm', '--partition', 'nonexistent']);
+    expect(r.stderr).toMatch(/el2sim: sbatch refused the job array \(slurm\/array-1\.sh\): sbatch: error: .*[Pp]artition/);
+    expect(r.status).toBe(2);
+    expect(readSlurmRecord(join(root, 'refused'))).toBeUndefined();
+  });
 });
 
 describe('without SLURM', () => {

@@ -78,8 +78,11 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP"
 restart=0
 if [ ! -f $conf ] || [ "$(cat $conf)" != "$want" ]; then echo "$want" >$conf; restart=1; fi
 if [ $restart = 1 ]; then
-  for d in slurmd slurmctld; do pkill -x $d; done
-  sleep 1
+  # daemons started with another configuration: stop them (by their pid files) to start again
+  for d in slurmd slurmctld; do
+    if [ -s /run/$d.pid ] && pgrep -x $d >/dev/null; then kill "$(cat /run/$d.pid)" 2>/dev/null; fi
+  done
+  for _ in $(seq 50); do pgrep -x slurmd >/dev/null || pgrep -x slurmctld >/dev/null || break; sleep 0.1; done
 fi
 pgrep -x slurmctld >/dev/null || slurmctld -c >&2 || { say "slurmctld did not start (/var/log/slurm/slurmctld.log)"; exit 1; }
 pgrep -x slurmd >/dev/null || slurmd -N localhost >&2 || { say "slurmd did not start (/var/log/slurm/slurmd.log)"; exit 1; }
