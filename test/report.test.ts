@@ -97,13 +97,16 @@ describe('checks across points and the CSV', () => {
 describe('the comparison charts', () => {
   // gups natively and under stage2 at two working sets, the stage 2 cost growing with it
   const row = (n: number) => ({ execute: n, memory: 0, tlb: 0, walkS1: 0, walkS2: 0, exception: 0, idle: 0 });
-  function vmPoint(mode: 'native' | 'stage2', mib: number, cycles: number, exits: number): PointResult {
-    const el2 = exits * 100 + 50;
+  /** `run`: the cycles of the guest's run; a vmm adds 50 of start-up before it. */
+  function vmPoint(mode: 'native' | 'stage2', mib: number, run: number, exits: number): PointResult {
+    const startup = mode === 'native' ? 0 : 50;
+    const cycles = run + startup;
+    const el2 = exits * 100 + startup;
     const stats = {
       instructions: 1000, cycles, cyclesBy: row(cycles),
       cyclesByEl: { el0: 0, el1: cycles - el2, el2 }, instructionsByEl: { el0: 0, el1: 1000, el2: exits * 50 },
       ledger: { el0: row(0), el1: row(cycles - el2), el2: row(el2) },
-      exits: { total: exits, beforeFirstEntry: 50, byReason: exits ? { DABT_LOWER: { count: exits, cycles: exits * 100 } } : {} },
+      exits: { total: exits, beforeFirstEntry: startup, byReason: exits ? { DABT_LOWER: { count: exits, cycles: exits * 100 } } : {} },
       tlb: { l1d: { misses: 0 }, l2: { misses: 0 } }, walks: { count: 0, fetches: 0, fetchesByStage: { s1: 0, s2: 0 } },
     } as unknown as RunStats;
     const sweep = { 'args.mib': mib };
@@ -116,7 +119,7 @@ describe('the comparison charts', () => {
   const vm = [vmPoint('native', 1, 10_000, 0), vmPoint('native', 4, 20_000, 0), vmPoint('stage2', 1, 12_000, 10), vmPoint('stage2', 4, 30_000, 40)];
   compareTwins(vm);
 
-  it('overhead against the native twin, and a mismatching result fails the point', () => {
+  it('overhead against the native twin (the vmm\'s start-up left out), and a mismatching result fails the point', () => {
     expect(vm.map((r) => r.overhead)).toEqual([1, 1, 1.2, 1.5]);
     const bad = [vm[0]!, { ...vm[2]!, result: 'gups: other', overhead: undefined }];
     compareTwins(bad);
@@ -126,7 +129,7 @@ describe('the comparison charts', () => {
   it('the breakdown stacks guest and vmm cycles normalised to native, adding up to the overhead', () => {
     const [b] = chartSpecs(['breakdown'], vm);
     const d = chartData(b!, vm);
-    expect(d.datasets.map((s) => s.label)).toEqual(['guest execute', 'vmm start-up', 'vmm: data aborts (DABT_LOWER)']);
+    expect(d.datasets.map((s) => s.label)).toEqual(['guest execute', 'vmm: data aborts (DABT_LOWER)']);
     const total = (i: number) => d.datasets.reduce((a, s) => a + (s.data[i] ?? 0), 0);
     expect(d.labels.map((_, i) => Number(total(i).toFixed(6)))).toEqual([1, 1, 1.2, 1.5]);
   });
@@ -145,7 +148,7 @@ describe('the comparison charts', () => {
     const ev = (c: Partial<Check>) => evaluate({ name: 'c', metric: 'overhead', of: { mode: 'stage2' }, ...c } as Check, vm);
     expect(ev({ atLeast: 1.3 })).toMatchObject({ value: 1.35, pass: true, expected: '≥ 1.3' });
     expect(ev({ of: { mode: 'stage2', 'args.mib': 4 }, equals: 1.5 })).toMatchObject({ value: 1.5, pass: true });
-    expect(ev({ metric: 'cycles', of: { 'args.mib': 4, mode: 'stage2' }, greaterThan: { 'args.mib': 4, mode: 'native' }, factor: 1.6 })).toMatchObject({ value: 30_000, pass: false });
+    expect(ev({ metric: 'cycles', of: { 'args.mib': 4, mode: 'stage2' }, greaterThan: { 'args.mib': 4, mode: 'native' }, factor: 1.6 })).toMatchObject({ value: 30_050, pass: false });
     expect(ev({ metric: 'cyclesPerExit.DABT_LOWER' })).toMatchObject({ value: 100, pass: null, expected: '(reported)' });
     expect(ev({ metric: 'exits.byReason.DABT_LOWER.count', of: { mode: 'stage2', 'args.mib': 1 }, atMost: 5 })).toMatchObject({ value: 10, pass: false });
     expect(ev({ of: { mode: 'shadow-wp' }, atLeast: 1 })).toMatchObject({ value: null, pass: null });

@@ -45,7 +45,7 @@ interface RawExperiment {
   workloads: { name: string; label?: string; args?: Record<string, number> }[];
   modes?: string[]; set?: Record<string, Scalar>; sweep?: Record<string, Scalar[]>;
   repeat?: number; mem?: number; quantum?: number; maxInsns?: number; charts?: string[]; checks?: Check[];
-  quick?: { args?: Record<string, number>; sweep?: Record<string, Scalar[]>; repeat?: number };
+  quick?: { args?: Record<string, number>; workloads?: Record<string, Record<string, number>>; sweep?: Record<string, Scalar[]>; repeat?: number };
 }
 
 export const ARG_PREFIX = 'args.';
@@ -91,8 +91,9 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
     timing: timing!.ref,
     workloads: raw.workloads.map((w) => {
       const wl = workloads().get(w.name)!;
+      const label = w.label ?? w.name;
       const quickArgs = Object.entries(quick.args ?? {}).filter(([k]) => takesArg(wl, k));
-      return { name: w.name, label: w.label ?? w.name, args: { ...w.args, ...Object.fromEntries(quickArgs) } };
+      return { name: w.name, label, args: { ...w.args, ...Object.fromEntries(quickArgs), ...quick.workloads?.[label] } };
     }),
     modes: (raw.modes ?? ['native']) as Mode[],
     set: Object.entries(raw.set ?? {}),
@@ -196,6 +197,7 @@ class Checker {
     const quick = child(root, 'quick');
     this.sweep(child(quick, 'sweep'), true);
     for (const [k, v] of entries(child(quick, 'args'))) this.argForAll(k, String(scalar(k)), v ? [v] : []);
+    this.quickWorkloads(child(quick, 'workloads'));
     for (const c of items(child(root, 'charts'))) this.chart(c);
     for (const c of items(child(root, 'checks'))) this.check(c);
   }
@@ -243,6 +245,21 @@ class Checker {
         if (arg === 'seed') { this.src.report(k, seedMessage('args.seed')); continue; }
         const problem = argProblem(w, arg, scalar(v));
         if (problem) this.src.report(problem.includes('takes no argument') ? k : v, problem);
+      }
+    }
+  }
+
+  /** quick.workloads: arguments by workload label, each one the workload takes. */
+  private quickWorkloads(node: Node | undefined): void {
+    const byLabel = new Map(this.raw.workloads.map((w) => [w.label ?? w.name, workloads().get(w.name)]));
+    for (const [l, args] of entries(node)) {
+      const label = String(scalar(l));
+      if (!byLabel.has(label)) { this.src.report(l, `quick.workloads: no workload labelled '${label}' (${[...byLabel.keys()].join(', ')})`); continue; }
+      const w = byLabel.get(label);
+      if (!w) continue; // an unknown workload, reported at its entry
+      for (const [k, v] of entries(args)) {
+        const problem = argProblem(w, String(scalar(k)), scalar(v));
+        if (problem) this.src.report(problem.includes('takes no argument') ? k : v, `quick.workloads.${label}: ${problem}`);
       }
     }
   }

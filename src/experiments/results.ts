@@ -3,7 +3,7 @@
 // file per point, and the checks across points.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flattenStats } from '../machine/stats.js';
+import { flattenStats, type RunStats } from '../machine/stats.js';
 import { isGood, type PointResult } from './run-point.js';
 import { evaluate, type Check } from './checks.js';
 
@@ -13,6 +13,12 @@ function csvCell(v: Cell): string {
   const s = v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * The cycles of a run from the first entry to EL0/EL1 on: a vmm's start-up (loading the guest,
+ * bhyveload's job, which bhyve does in the host before the guest runs) is not the guest's run.
+ */
+export const guestRunCycles = (s: RunStats) => s.cycles - (s.exits?.beforeFirstEntry ?? 0);
 
 /**
  * Each hypervisor point against its native twin: `overhead` = its cycles / the twin's, and a
@@ -26,7 +32,7 @@ export function compareTwins(results: PointResult[]): void {
     if (!twin || twin.error) { r.error ??= `its native twin ${r.point.twin} failed`; continue; }
     if (r.error) continue;
     if (r.result !== twin.result) { r.error = `result '${r.result}' differs from the native twin's '${twin.result}' (${twin.id})`; continue; }
-    if (r.stats && twin.stats) r.overhead = r.stats.cycles / twin.stats.cycles;
+    if (r.stats && twin.stats) r.overhead = guestRunCycles(r.stats) / guestRunCycles(twin.stats);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 import type { RunStats } from '../machine/stats.js';
 import type { ChartSpec, Metric } from './charts.js';
+import { guestRunCycles } from '../experiments/results.js';
 
 const isHv = (r: PointResult) => r.point.twin !== undefined;
 
@@ -15,8 +16,8 @@ export const ALL_MODES = ['native', 'stage2', 'shadow-wp', 'shadow-lazy'] as con
 export const modeOf = (label: string) => label.split(', ').find((p): p is (typeof ALL_MODES)[number] => (ALL_MODES as readonly string[]).includes(p));
 export const hypervised = (results: PointResult[]) => results.some(isHv);
 
-/** Cycles as a fraction of the native twin's (the twin's own are 1 in all). */
-const normalised = (r: PointResult, cycles: number) => (cycles * (r.overhead ?? 1)) / r.stats.cycles;
+/** Cycles as a fraction of the native twin's run (the twin's own are 1 in all); the vmm's start-up is not part of the run. */
+const normalised = (r: PointResult, cycles: number) => (cycles * (r.overhead ?? 1)) / guestRunCycles(r.stats);
 
 /** The guest's own instructions: those at EL0 and EL1 (the vmm's at EL2 are not the guest's work). */
 export const guestInstructions = (s: RunStats) => s.instructionsByEl.el0 + s.instructionsByEl.el1;
@@ -49,7 +50,6 @@ export function vmBreakdown(results: PointResult[]): ChartSpec[] {
     { label: 'guest idle', value: (s, r) => normalised(r, s.ledger.el0.idle + s.ledger.el1.idle) },
   ];
   const vmm: Metric[] = [
-    { label: 'vmm start-up', value: (s, r) => normalised(r, s.exits.beforeFirstEntry) },
     ...reasons(results).map((k) => ({ label: `vmm: ${exitLabel(k)}`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) })),
   ];
   const occurs = (m: Metric) => results.some((r) => m.value(r.stats, r) > 0);
