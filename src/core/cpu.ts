@@ -252,8 +252,10 @@ export class Cpu implements SysCtx {
   flushHostTlbWhere(stale: (vpn: number, entry: number) => boolean): void {
     for (const b of this.banks) {
       for (let i = 0; i < HOST_TLB; i++) {
-        if (stale(b.rTag[i]!, b.rEntry[i]!)) b.rTag[i] = NaN;
-        if (stale(b.wTag[i]!, b.wEntry[i]!)) b.wTag[i] = NaN;
+        // empty entries (NaN tags) need no question
+        const r = b.rTag[i]!, w = b.wTag[i]!;
+        if (r === r && stale(r, b.rEntry[i]!)) b.rTag[i] = NaN;
+        if (w === w && stale(w, b.wEntry[i]!)) b.wTag[i] = NaN;
       }
     }
     this.fetchVpn = NaN;
