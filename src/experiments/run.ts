@@ -164,7 +164,7 @@ function finish(dir: string, exp: Experiment, points: Point[], done: Map<string,
   const have = points.filter((p) => done.has(p.id));
   const git = writeProvenance(join(dir, 'provenance.json'), exp, points, {
     startedAt: started.toISOString(), finishedAt: new Date().toISOString(), jobs, pointsRun: ran, pointsResumed: have.length - ran,
-    ...(run.backend ? { backend: run.backend } : {}), ...(run.slurmJob ? { slurmJob: run.slurmJob } : {}),
+    backend: run.backend ?? 'local', ...(run.slurmJob ? { slurmJob: run.slurmJob } : {}),
   }, { done, slurm: readSlurmRecord(dir) });
   return { ...writeOutputs(dir, exp, have, done, git), ran, resumed: have.length - ran };
 }

@@ -151,6 +151,26 @@ describe('faults', () => {
   });
 });
 
+describe('concurrent tasks', () => {
+  slurmIt('array tasks appending to one points.jsonl at once never tear a line', () => {
+    const dir = mkdtempSync(join(root, 'append-'));
+    const file = join(dir, POINTS_FILE);
+    const writer = new URL('../../src/experiments/points-file.ts', import.meta.url).pathname;
+    // 6 tasks, both CPUs busy, each appending 300 records of up to ~130 KiB
+    const code = `const { PointsWriter } = await import('${writer}'); const t = process.env.SLURM_ARRAY_TASK_ID; const w = new PointsWriter('${file}');`
+      + ` for (let i = 0; i < 300; i++) w.append({ id: t + '_' + i, point: { id: t + '_' + i }, stop: 'poweroff', uart: t.repeat(i % 25 === 0 ? 130000 : (i * 613) % 7000) }); w.close();`;
+    writeFileSync(join(dir, 'task.sh'), `#!/bin/bash\nexec ${JSON.stringify(process.execPath)} --import tsx --input-type=module -e ${JSON.stringify(code).replace(/\$/g, '\\$')}\n`);
+    const sb = spawnSync('sbatch', ['--parsable', '--wait', '--array=0-5', `--output=${dir}/%a.out`, `--chdir=${process.cwd()}`, join(dir, 'task.sh')], { encoding: 'utf8', timeout: 240_000 });
+    expect(sb.stderr).toBe('');
+    expect(sb.status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    const recs = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; uart: string });
+    expect(recs).toHaveLength(6 * 300);
+    for (const r of recs) expect(r.uart).toBe(r.id.split('_')[0]!.repeat(r.uart.length));
+    expect(readPoints(file).size).toBe(6 * 300);
+  }, 300_000);
+});
+
 describe('without SLURM', () => {
   it('a submission is a clear error naming what is missing', () => {
     const r = el2sim(['run', SIX, '--out', join(root, 'no-slurm'), '--backend', 'slurm'], { PATH: '/nonexistent' });
