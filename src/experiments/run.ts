@@ -95,8 +95,10 @@ export async function runExperiment(file: string, opts: RunOptions = {}): Promis
         : `${dir}: cannot tell whether its SLURM job ${busy.id} still runs (${busy.why}); run this where squeue answers, or remove ${join(dir, 'slurm', 'job.json')} if the job is gone`);
     }
     const backend: Backend = opts.backend ?? (opts.resume && slurmRecord ? 'slurm' : 'local');
+    const slurmGiven = Object.entries(opts.slurm ?? {}).filter(([k, v]) => k !== 'pollMs' && v !== undefined && v !== false).map(([k]) => `--${k === 'noWait' ? 'no-wait' : k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (backend === 'local' && slurmGiven.length) throw new RunError(`${slurmGiven.join(', ')}: options of --backend slurm, and ${dir} runs locally`);
     if (backend === 'slurm') {
-      if (opts.jobs !== undefined) throw new RunError('--jobs is for the local backend; with --backend slurm, --max-parallel limits the tasks at once');
+      if (opts.jobs !== undefined) throw new RunError(`--jobs is for the local backend${opts.backend ? '' : ` (${dir} was submitted to SLURM: --backend local runs the rest here)`}; with --backend slurm, --max-parallel limits the tasks at once`);
       return await onSlurm(file, dir, exp, points, done, started, { ...slurmRecord?.options, ...opts.slurm }, opts);
     }
     writeFileSync(join(dir, 'experiment.yaml'), exp.text);
