@@ -79,23 +79,20 @@ export class Cpu implements SysCtx {
     if (sf) this.adds64(d, n, m, sub, cin);
     else this.adds32(d, n, sub ? ~this.i32[2 * m] : this.i32[2 * m], cin);
   }
+  /** AddWithCarry(a, b or NOT b, cin) in two 32-bit words (no BigInt): the carry out of the low word goes into the high one. */
   private adds64(d: number, n: number, m: number, sub: number, cin: number): void {
-    const r = this.r, u = this.u32;
-    const al = u[2 * n], ah = u[2 * n + 1], bl = u[2 * m], bh = u[2 * m + 1];
-    if (sub) r[d] = cin ? r[n] - r[m] : r[n] - r[m] - 1n;
-    else r[d] = cin ? r[n] + r[m] + 1n : r[n] + r[m];
-    const rl = u[2 * d], rh = u[2 * d + 1];
+    const u = this.u32;
+    const al = u[2 * n]!, ah = u[2 * n + 1]!;
+    const bl = sub ? ~u[2 * m]! >>> 0 : u[2 * m]!, bh = sub ? ~u[2 * m + 1]! >>> 0 : u[2 * m + 1]!;
+    const lo = al + bl + cin;
+    const hi = ah + bh + (lo >= TWO32 ? 1 : 0);
+    const rl = lo >>> 0, rh = hi >>> 0;
+    u[2 * d] = rl;
+    u[2 * d + 1] = rh;
     this.n = rh >>> 31;
     this.z = (rl | rh) === 0 ? 1 : 0;
-    if (sub) {
-      // carry = no borrow: a > b, or a >= b with carry in
-      this.c = ah > bh || (ah === bh && (al > bl || (al === bl && cin === 1))) ? 1 : 0;
-      this.v = ((ah ^ bh) & (ah ^ rh)) >>> 31;
-    } else {
-      // carry out: result < a, or result <= a with carry in
-      this.c = rh < ah || (rh === ah && (rl < al || (rl === al && cin === 1))) ? 1 : 0;
-      this.v = ((ah ^ rh) & (bh ^ rh)) >>> 31;
-    }
+    this.c = hi >= TWO32 ? 1 : 0;
+    this.v = ((ah ^ rh) & (bh ^ rh)) >>> 31;
   }
   /** 32-bit AddWithCarry of W[n] and b (an int32, already inverted for subtraction). */
   private adds32(d: number, n: number, b: number, cin: number): void {
