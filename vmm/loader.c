@@ -22,15 +22,20 @@ struct phdr { u32 type, flags; u64 offset, vaddr, paddr, filesz, memsz, align; }
 #define ET_EXEC 2
 #define EM_AARCH64 183
 
-static void clean_to_poc(u64 start, u64 len) {
+/*
+ * Clean and invalidate to the point of coherency: the guest starts with its MMU and caches
+ * off, so it must find the image in memory, and no line of it is left in the caches (the
+ * guest's first touches are as cold as on a machine whose loader wrote memory directly).
+ */
+static void clean_inval_to_poc(u64 start, u64 len) {
   u64 line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xf);
-  for (u64 a = start & ~(line - 1); a < start + len; a += line) __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+  for (u64 a = start & ~(line - 1); a < start + len; a += line) __asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 }
 
 /** Copies into guest RAM at ipa (already checked to be inside it). */
 static void to_guest(u64 ipa, const void *src, u64 len) {
   memcpy((void *)ipa_to_pa(ipa), src, len);
-  clean_to_poc(ipa_to_pa(ipa), len);
+  clean_inval_to_poc(ipa_to_pa(ipa), len);
 }
 
 u64 load_guest(void) {
@@ -55,7 +60,7 @@ u64 load_guest(void) {
     if (p->paddr < GUEST_CMDLINE_IPA + CMDLINE_MAX && p->paddr + p->memsz > GUEST_CMDLINE_IPA) fatal("guest kernel: segment %u overlaps the command line block at 0x%llx", i, GUEST_CMDLINE_IPA);
     to_guest(p->paddr, elf + p->offset, p->filesz);
     memset((void *)ipa_to_pa(p->paddr + p->filesz), 0, p->memsz - p->filesz);
-    clean_to_poc(ipa_to_pa(p->paddr + p->filesz), p->memsz - p->filesz);
+    clean_inval_to_poc(ipa_to_pa(p->paddr + p->filesz), p->memsz - p->filesz);
     if (h->entry >= p->paddr && h->entry - p->paddr < p->memsz) entry_ok = 1;
     loads++;
   }

@@ -12,6 +12,7 @@ import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, UART_INTID } f
 import { GicV3, type AccessContext } from '../devices/gicv3.js';
 import type { Device } from '../devices/device.js';
 import { Ram } from '../mem/ram.js';
+import { Access } from '../core/memory.js';
 import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import type { ElfImage } from '../elf/read.js';
@@ -283,6 +284,9 @@ export class Machine {
       return;
     }
     switch (op) {
+      case 'DC CIVAC': case 'DC IVAC':
+        this.invalidateLine(v);
+        return;
       case 'ERET':
         this.eret();
         return;
@@ -297,6 +301,15 @@ export class Machine {
         this.wait(op);
         return;
     }
+  }
+
+  /**
+   * DC CIVAC/IVAC: the line holding the VA in Xt leaves every cache level (its data is in RAM
+   * already: the model keeps none in the caches). The VA translates as a load's would, through
+   * the TLBs, and faults as one.
+   */
+  private invalidateLine(xt: bigint): void {
+    this.caches.invalidate(this.mmu.translate(this.cpu.addr(xt), Access.Read));
   }
 
   private eret(): void {

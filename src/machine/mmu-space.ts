@@ -48,19 +48,24 @@ export class MmuSpace implements AddressSpace {
     });
   }
 
-  lookup(vpn: number, access: Access, va: number, fill: HostFill): Page {
+  /** The PA of an access at `va` by the current EL, through the TLBs and the walker (its cycles charged); throws its fault. */
+  translate(va: number, access: Access): number {
     const c = this.cpu;
     const el = c.el as 0 | 1 | 2;
     const r = this.decode();
     const vm = el < 2 && this.hcrVm;
     const t = this.result;
-    let pa: number;
     try {
       // the CPU's access codes (Read 0, Write 1, Fetch 2) are the walker's
-      pa = this.mmu.translate(va, access, el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid, t);
+      return this.mmu.translate(va, access, el, el === 2 ? r.el2 : r.el10, vm ? r.s2 : undefined, r.s2.vmid, t);
     } finally {
       c.cycles += t.cycles; // a walk that faults cost its fetches too
     }
+  }
+
+  lookup(vpn: number, access: Access, va: number, fill: HostFill): Page {
+    const pa = this.translate(va, access);
+    const t = this.result;
     fill.entry = t.entry;
     fill.writable = t.writable;
     // RAM first (no lookup record to build); devices, holes and faults from the bus

@@ -54,6 +54,17 @@ export class CacheLevel {
     this.stats.misses++;
     return false;
   }
+
+  /** Drops a line if the level holds it (DC CIVAC/IVAC); its way becomes the set's first victim. */
+  invalidate(line: number): void {
+    const base = (line % this.sets) * this.ways;
+    for (let i = base; i < base + this.ways; i++) {
+      if (this.tags[i] === line) {
+        this.tags[i] = -1;
+        this.stamps[i] = 0;
+      }
+    }
+  }
 }
 
 export class CacheHierarchy {
@@ -76,6 +87,14 @@ export class CacheHierarchy {
     this.llc = new CacheLevel(c.llc, c.lineBytes);
     this.memoryLatency = t.memory.latency;
     this.perfect = c.l1d.latency;
+  }
+
+  /** Invalidates the line holding `pa` at every level (data cache maintenance by VA to the point of coherency). */
+  invalidate(pa: number): void {
+    const line = Math.floor(pa / this.lineBytes);
+    this.l1d.invalidate(line);
+    this.l2.invalidate(line);
+    this.llc.invalidate(line);
   }
 
   /** Cycles of an access to physical address `pa` (reads and writes alike: a blocking, write-allocate model). */
