@@ -22,6 +22,8 @@ describe('the routing image', () => {
       'phase 1: HACR_EL2.TS1F = 0',
       // EC 0x25 (data abort, same EL), IL, DFSC 0b000111 (translation, level 3); no ISV at EL1
       'el1: vec=0x200 esr=0x96000007 elr=+0x0 spsr=0x3c5 daif=0x3c0 far=0x40400000',
+      // DFSC 0b001111 (permission, level 3), WnR; FAR the store's address, not the load's that filled the TLB
+      'el1: vec=0x200 esr=0x9600004f elr=+0x0 spsr=0x3c5 daif=0x3c0 far=0x40402018',
       'el2: vec=0x400 esr=0x5a000001 elr=+0x4 spsr=0x3c5 daif=0x3c0',
       'phase 2: HACR_EL2.TS1F = 1',
       // EC 0x24 (from a lower EL), ISV, SAS 0b11, SRT 1, SF: LDR X1

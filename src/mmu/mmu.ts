@@ -157,7 +157,7 @@ export class Mmu {
       const s = h.slot;
       const perms = l1.perms[s]!;
       const denied = permissionFault(perms, a, el);
-      if (denied !== 0) throw faultException(this.hitFault(l1, s, denied, a), el);
+      if (denied !== 0) throw faultException(this.hitFault(l1, s, denied, a, va), el);
       const size = POW2[l1.shift[s]!]!;
       out.entry = s;
       out.writable = permissionFault(perms, WRITE, el) === 0;
@@ -182,13 +182,19 @@ export class Mmu {
     return faultException(faultOf(this.walker.out, BigInt.asUintN(64, BigInt(va)), name), el);
   }
 
-  /** The permission fault of a TLB hit: reported with the VA and IPA the entry was filled for, at the level of the stage that denies. */
-  private hitFault(t: TlbHierarchy['l1d'], s: number, stage: 1 | 2, access: number): WalkFault {
+  /**
+   * The permission fault of a TLB hit on `va`, at the level of the stage that denies: FAR is the
+   * faulting VA and the IPA its own (the entry maps one contiguous range, so the offset from the
+   * address it was filled for carries over), not the address the entry was filled for.
+   */
+  private hitFault(t: TlbHierarchy['l1d'], s: number, stage: 1 | 2, access: number, va: number): WalkFault {
     const base = {
-      kind: 'permission' as const, s1ptw: false, write: access === WRITE, fetch: access === FETCH, va: t.vaOf(s),
+      kind: 'permission' as const, s1ptw: false, write: access === WRITE, fetch: access === FETCH, va: BigInt.asUintN(64, BigInt(va)),
       fetches: { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0], total: 0 },
     };
-    return stage === 1 ? { ...base, level: t.s1Level[s]!, stage: 1 } : { ...base, level: t.s2Level[s]!, stage: 2, ipa: BigInt(t.ipaOf(s)) };
+    if (stage === 1) return { ...base, level: t.s1Level[s]!, stage: 1 };
+    const ipa = t.ipaOf(s) + (va - Number(BigInt.asIntN(64, t.vaOf(s))));
+    return { ...base, level: t.s2Level[s]!, stage: 2, ipa: BigInt(ipa) };
   }
 
   /** `TLBI op, xt`: the TLBs and the walk caches lose exactly what the operation's scope covers. */

@@ -8,7 +8,7 @@
 // invalid page (0x40400000), a page with AF = 0 (0x40401000) and a read-only
 // page (0x40402000).
 // Phase 1, TS1F = 0: a translation fault goes to EL1, as the architecture
-// says. Phase 2, TS1F = 1: a load, a store and a fetch that fault at stage 1
+// says, and so does a permission fault on a TLB hit (with its own FAR). Phase 2, TS1F = 1: a load, a store and a fetch that fault at stage 1
 // go to EL2; an LDP (no instruction syndrome) too. Each handler prints its
 // line (lib.S) and resumes at x20.
     .equ MAIR_VAL, 0x00ff               // Attr0 Normal write-back, Attr1 Device-nGnRnE
@@ -67,6 +67,11 @@ el1_phase1:
     adr x19, 1f
     adr x20, 2f
 1:  ldr x1, [x0]                        // translation fault, level 3: to EL1
+2:  ldr x0, =PROBE + 0x2000
+    ldr x1, [x0, #0x10]                 // the read-only page's translation is now in the TLB
+    adr x19, 1f
+    adr x20, 2f
+1:  str x1, [x0, #0x18]                 // permission fault on a TLB hit: FAR is this store's address
 2:  adr x19, 3f                         // to EL2, which turns TS1F on and goes on at EL2
     adr x20, el2_phase2
     mov x21, #SPSR_EL2H
