@@ -157,7 +157,7 @@ describe('the comparison charts', () => {
 
   it('finds where lines of two modes cross', () => {
     expect(crossings(['1', '2', '4'], [{ label: 'stage2', data: [1.1, 1.3, 1.5] }, { label: 'shadow-wp', data: [2, 1.4, 1.2] }]))
-      .toEqual(['stage2 and shadow-wp cross at 2.5 (between 2 and 4)']);
+      .toEqual([{ a: 'stage2', b: 'shadow-wp', i: 1, frac: expect.closeTo(0.25), x: 2.5, text: 'stage2 and shadow-wp cross at 2.5 (between 2 and 4)' }]);
     expect(crossings(['1', '2'], [{ label: 'stage2', data: [1, 2] }, { label: 'stage2, vmm.block=2m', data: [2, 1] }])).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ export interface ChartSpec {
   only?: (r: PointResult) => boolean;
   /** A reference value marked across the plot (1.0 on an overhead chart). */
   mark?: number;
+  /** Points along the x axis marked by a vertical line: between labels i and i+1, `frac` of the way (where two lines cross). */
+  xMarks?: { i: number; frac: number; label: string }[];
   /** Colour the datasets by the mode their label starts with (one colour per mode in every chart). */
   byMode?: boolean;
   /** Colours of the series (Metric[] series), in their order; default the palette. */

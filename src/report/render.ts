@@ -46,6 +46,30 @@ const markLine = (value: number, axis: 'x' | 'y'): Plugin => ({
   },
 });
 
+/** Vertical dashed lines at fractional positions along a category x axis, each with its label. */
+const xMarkLines = (marks: NonNullable<ChartSpec['xMarks']>): Plugin => ({
+  id: 'xMarkLines',
+  afterDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    ctx.strokeStyle = '#555';
+    ctx.fillStyle = '#222';
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([3, 3]);
+    ctx.font = '13px DejaVu Sans, sans-serif';
+    marks.forEach((m, k) => {
+      const x0 = scales.x!.getPixelForValue(m.i), x1 = scales.x!.getPixelForValue(m.i + 1);
+      const x = x0 + (x1 - x0) * m.frac;
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(m.label, x + 4, chartArea.top + 16 + 16 * k);
+    });
+    ctx.restore();
+  },
+});
+
 /** Whiskers from the lowest to the highest seed's value on each bar or point (not on stacked bars). */
 const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
   id: 'errorBars',
@@ -143,6 +167,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
     plugins: [
       whiteBackground,
       ...(spec.mark === undefined ? [] : [markLine(spec.mark, spec.horizontal ? 'x' : 'y')]),
+      ...(spec.xMarks?.length ? [xMarkLines(spec.xMarks)] : []),
       ...(spec.stacked ? [] : [errorBars(data, !!spec.horizontal)]),
     ],
   };

@@ -7,7 +7,7 @@ import { argString } from '../experiments/points.js';
 import { isGood, type GoodPoint, type PointResult } from '../experiments/run-point.js';
 import { METRICS, chartData, chartSpecs, configLabel, type Metric } from './charts.js';
 import { renderChart } from './render.js';
-import { crossings, guestInstructions, hypervised } from './vm-charts.js';
+import { crossings, guestInstructions, hypervised, modeOf } from './vm-charts.js';
 import { checksTable, evaluate } from '../experiments/checks.js';
 
 /** The table's columns: one row per configuration, seeds averaged. */
@@ -38,15 +38,18 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
   const checked = exp.checks.map((c) => evaluate(c, ok));
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
-  const drawn = charts.map((spec) => ({ spec, data: chartData(spec, ok) }));
-  for (const { spec, data } of drawn) {
+  const crossed: string[] = [];
+  for (const spec of charts) {
+    const data = chartData(spec, ok);
+    if (spec.file.startsWith('crossover-')) {
+      // where a shadow mode's line crosses stage 2's is marked on the chart and printed below
+      const found = crossings(data.labels, data.datasets);
+      spec.xMarks = found.map((c) => ({ i: c.i, frac: c.frac, label: `${modeOf(c.a) ?? c.a} × ${modeOf(c.b) ?? c.b}: ${c.x.toLocaleString("en-US")}` }));
+      crossed.push(found.length ? `- ${spec.title}: ${found.map((c) => c.text).join('; ')}` : `- ${spec.title}: no crossing in the range swept`);
+    }
     writeFileSync(join(dir, 'charts', `${spec.file}.png`), renderChart(spec, data, 'png'));
     writeFileSync(join(dir, 'charts', `${spec.file}.svg`), renderChart(spec, data, 'svg'));
   }
-  const crossed = drawn.filter(({ spec }) => spec.file.startsWith('crossover-')).flatMap(({ spec, data }) => {
-    const found = crossings(data.labels, data.datasets);
-    return found.length ? [`- ${spec.title}: ${found.join('; ')}`] : [`- ${spec.title}: no crossing in the range swept`];
-  });
 
   const summary = chartData({ file: '', title: '', type: 'bar', yTitle: '', series: COLUMNS }, ok);
   const outputs = new Map(ok.map((r) => [`${r.point.workload} ${argString(r.point.args)}`, r.result ?? '']));

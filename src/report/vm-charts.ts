@@ -82,14 +82,17 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
   };
 }
 
+/** Where two lines cross: between x labels i and i+1, at fraction `frac` of the way, at the interpolated x. */
+export interface Crossing { a: string; b: string; i: number; frac: number; x: number; text: string }
+
 /**
  * Where two lines of different modes cross on a crossover chart: between two neighbouring x
  * values where their difference changes sign, at the linearly interpolated x (numeric axes).
  */
-export function crossings(labels: string[], datasets: { label: string; data: (number | null)[] }[]): string[] {
+export function crossings(labels: string[], datasets: { label: string; data: (number | null)[] }[]): Crossing[] {
   const xs = labels.map(Number);
   if (xs.some((x) => !Number.isFinite(x))) return [];
-  const out: string[] = [];
+  const out: Crossing[] = [];
   for (let a = 0; a < datasets.length; a++) {
     for (let b = a + 1; b < datasets.length; b++) {
       const A = datasets[a]!, B = datasets[b]!;
@@ -99,8 +102,9 @@ export function crossings(labels: string[], datasets: { label: string; data: (nu
         if (a0 == null || a1 == null || b0 == null || b1 == null) continue;
         const d0 = a0 - b0, d1 = a1 - b1;
         if (d0 === 0 || d0 * d1 >= 0) continue;
-        const x = xs[i]! + ((xs[i + 1]! - xs[i]!) * d0) / (d0 - d1);
-        out.push(`${A.label} and ${B.label} cross at ${Number(x.toPrecision(3))} (between ${labels[i]} and ${labels[i + 1]})`);
+        const frac = d0 / (d0 - d1);
+        const x = Number((xs[i]! + (xs[i + 1]! - xs[i]!) * frac).toPrecision(3));
+        out.push({ a: A.label, b: B.label, i, frac, x, text: `${A.label} and ${B.label} cross at ${x} (between ${labels[i]} and ${labels[i + 1]})` });
       }
     }
   }
