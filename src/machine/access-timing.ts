@@ -25,14 +25,24 @@ export class MachineAccessTiming implements AccessTiming {
     this.l1i = tlb.l1i;
   }
 
+  /** The cycle an access issues at (the machine binds it to the CPU's elapsed cycles). */
+  now: () => number = () => 0;
+
   data(entry: number, pa: number, write: boolean): number {
     this.dataAccesses++;
-    const c = this.caches.access(pa);
+    const c = this.caches.data(pa, write, this.now());
     this.memoryCycles += c;
     if (entry < 0) return c;
     this.l1d.touch(entry, write ? KIND_INDEX.write : KIND_INDEX.read);
     this.tlbCycles += this.l1dLatency;
     return c + this.l1dLatency;
+  }
+
+  /** Cycles a barrier (DMB, DSB) or an exception entry waits for the store buffer to drain; booked as memory cycles. */
+  drain(): number {
+    const c = this.caches.drain(this.now());
+    this.memoryCycles += c;
+    return c;
   }
 
   fetch(entry: number): number {

@@ -123,6 +123,9 @@ export class Machine {
     this.mmu.cpu = this.cpu;
     this.access = new MachineAccessTiming(this.caches, this.mmu.mmu.tlb);
     this.cpu.timing = this.access;
+    this.access.now = () => this.cpu.elapsed;
+    const ram = this.bus.ram;
+    this.caches.peek = (pa) => ram.page(pa)?.view.getUint32(pa & 0xffc, true) ?? 0;
     this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
@@ -284,6 +287,9 @@ export class Machine {
       return;
     }
     switch (op) {
+      case 'DMB': case 'DSB': // wait for the store buffer to drain
+        c.cycles += this.access.drain();
+        return;
       case 'DC CIVAC': case 'DC IVAC':
         this.invalidateLine(v);
         return;
@@ -389,6 +395,7 @@ export class Machine {
       if (pending && (target = route()) >= 0) { vector = v; break; }
     }
     if (target < 0) return;
+    c.cycles += this.access.drain(); // the interrupt waits for the store buffer to drain
     const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
     this.countException(vector === Vector.Fiq ? 'FIQ' : 'IRQ', from);
@@ -408,6 +415,7 @@ export class Machine {
     e = this.withInstructionSyndrome(routeStage1Fault(e, c.el, c.sys[SLOT.HCR_EL2], c.sys[SLOT.HACR_EL2]));
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
+    c.cycles += this.access.drain(); // the exception waits for the store buffer to drain
     const from = c.el;
     const target = takeException(c, e);
     this.countException(EC_NAMES[e.ec] ?? `EC_0x${e.ec.toString(16)}`, from);

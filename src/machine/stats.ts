@@ -39,7 +39,7 @@ export interface RunStats {
     fetchesPerWalk: Record<string, number>;
   };
   walkCache: { s1: WalkCacheLevelStats; s2: WalkCacheLevelStats; nested: { hits: number; misses: number } };
-  cache: { l1d: { hits: number; misses: number }; l2: { hits: number; misses: number }; llc: { hits: number; misses: number }; memory: { accesses: number } };
+  cache: { l1d: { hits: number; misses: number }; l2: { hits: number; misses: number }; llc: { hits: number; misses: number }; memory: { accesses: number }; prefetch: { issued: number; useful: number; late: number } };
   memAccesses: number;
   tlbi: Record<string, number>;
   sysregWrites: Record<string, number>;
@@ -97,6 +97,7 @@ export function machineStats(s: StatsSources): RunStats {
     walkCache: { s1: walkCache(mmu.s1Cache), s2: walkCache(mmu.s2Cache), nested: { hits: mmu.nested?.stats.hits ?? 0, misses: mmu.nested?.stats.misses ?? 0 } },
     cache: {
       l1d: { ...caches.l1d.stats }, l2: { ...caches.l2.stats }, llc: { ...caches.llc.stats }, memory: { accesses: caches.memoryAccesses },
+      prefetch: { ...caches.prefetch },
     },
     memAccesses: s.memAccesses,
     tlbi: sorted(mmu.tlb.tlbiCounts),

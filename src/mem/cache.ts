@@ -3,9 +3,30 @@
 // a miss everywhere costs the memory latency. Loads, stores and translation table
 // walks all go through it, so a walk's descriptor fetches compete with the data
 // for the same lines. Timing only: data lives in RAM, never in these arrays.
-import type { CacheLevelTiming, Timing } from '../spec/timing.js';
+//
+// Around the arrays, the first-order timing of an out-of-order core's memory
+// system (`data()`; table walks use the blocking `access()`):
+//  - a store buffer (storeBuffer.entries): stores retire at once and drain at the
+//    hierarchy's pace; a store waits only when the buffer is full; a load of a
+//    buffered doubleword is forwarded (the L1 latency); barriers and exceptions
+//    wait for the drain (`drain()`);
+//  - memory-level parallelism (memory.mlp, memory.mlpWindow): an interval model,
+//    see `loadMiss()`;
+//  - stride prefetchers into L1D and L2 (prefetch.{l1d,l2}), trained on the
+//    demand miss stream, see `train()`.
+// Everything is a pure function of the access sequence and the cycle at which
+// each access issues, so a run is as deterministic as before.
+import type { CacheLevelTiming, PrefetcherTiming, Timing } from '../spec/timing.js';
 
 export interface CacheStats { hits: number; misses: number }
+export interface PrefetchStats {
+  /** Lines requested by a prefetcher (not already in the level it fills). */
+  issued: number;
+  /** Prefetched lines a demand access used. */
+  useful: number;
+  /** Useful prefetches that had not arrived yet when the demand access came (it waited for the rest). */
+  late: number;
+}
 
 /** One set-associative level: the line tags and their last-use stamps, way by way within a set. */
 export class CacheLevel {
@@ -18,6 +39,12 @@ export class CacheLevel {
   /** Per set, the way used last: a hit there needs no scan and no new stamp (it is already the most recent). */
   private readonly mru: Int32Array;
   private clock = 0;
+  /** The way the last `access()` hit or refilled. */
+  lastWay = 0;
+  /** Per way: the cycle its line arrives (a store's or a prefetch's fill in flight until then). */
+  readonly ready: Float64Array;
+  /** Per way: 1 while a prefetched line waits for its first demand access. */
+  readonly prefetched: Uint8Array;
 
   constructor(cfg: CacheLevelTiming, lineBytes: number) {
     this.ways = cfg.ways;
@@ -26,6 +53,27 @@ export class CacheLevel {
     this.tags = new Float64Array(this.sets * this.ways).fill(-1);
     this.stamps = new Float64Array(this.sets * this.ways);
     this.mru = Int32Array.from({ length: this.sets }, (_, set) => set * this.ways);
+    this.ready = new Float64Array(this.sets * this.ways);
+    this.prefetched = new Uint8Array(this.sets * this.ways);
+  }
+
+  /** The way holding `line`, or -1; changes neither the LRU order nor the stats. */
+  find(line: number): number {
+    const base = (line % this.sets) * this.ways;
+    for (let i = base; i < base + this.ways; i++) if (this.tags[i] === line) return i;
+    return -1;
+  }
+
+  /** Installs `line` (not present) as a prefetch fill arriving at cycle `ready`; not a demand access, so no stats. */
+  fill(line: number, ready: number, prefetched: boolean): void {
+    const set = line % this.sets, base = set * this.ways;
+    let victim = base;
+    for (let i = base + 1; i < base + this.ways; i++) if (this.stamps[i]! < this.stamps[victim]!) victim = i;
+    this.tags[victim] = line;
+    this.stamps[victim] = ++this.clock;
+    this.mru[set] = victim;
+    this.ready[victim] = ready;
+    this.prefetched[victim] = prefetched ? 1 : 0;
   }
 
   /** Looks up a line (its number: PA / line size); on a miss the LRU way of its set is refilled with it. */
@@ -33,6 +81,7 @@ export class CacheLevel {
     const ways = this.ways, tags = this.tags, stamps = this.stamps;
     const set = line % this.sets;
     if (tags[this.mru[set]!] === line) {
+      this.lastWay = this.mru[set]!;
       this.stats.hits++;
       return true;
     }
@@ -43,6 +92,7 @@ export class CacheLevel {
       if (tags[i] === line) {
         stamps[i] = now;
         this.mru[set] = i;
+        this.lastWay = i;
         this.stats.hits++;
         return true;
       }
@@ -51,6 +101,9 @@ export class CacheLevel {
     tags[victim] = line;
     stamps[victim] = now;
     this.mru[set] = victim;
+    this.lastWay = victim;
+    this.ready[victim] = 0;
+    this.prefetched[victim] = 0;
     this.stats.misses++;
     return false;
   }
@@ -67,18 +120,59 @@ export class CacheLevel {
   }
 }
 
+/** A prefetcher's settings with the model's defaults (off) where a timing object has none. */
+const PREFETCH_OFF: PrefetcherTiming = { enabled: false, degree: 1, distance: 1 };
+/** Stride-detector entries (one per 4 KiB page recently missed in, direct mapped by page number). */
+const STREAMS = 16;
+
 export class CacheHierarchy {
   readonly l1d: CacheLevel;
   readonly l2: CacheLevel;
   readonly llc: CacheLevel;
   readonly enabled: boolean;
-  /** Accesses that missed every level. */
+  /** Line fills from memory (accesses that missed every level, and prefetches memory served). */
   memoryAccesses = 0;
+  readonly prefetch: PrefetchStats = { issued: 0, useful: 0, late: 0 };
   private readonly lineBytes: number;
   private readonly memoryLatency: number;
   private readonly perfect: number;
+  private readonly l1Latency: number;
+  private readonly l2Latency: number;
+  private readonly llcLatency: number;
+  private readonly linesPerPage: number;
+  // store buffer: a ring of (doubleword, cycle its write completes), completions in order
+  private readonly sbEntries: number;
+  private readonly sbWord: Float64Array;
+  private readonly sbDone: Float64Array;
+  private sbHead = 0;
+  private sbCount = 0;
+  /** Completion cycle of the youngest buffered store (the drain's end). */
+  private sbLast = 0;
+  /** Completion cycles of the last `mlp` store misses (a ring): store misses in flight at once are bounded like loads'. */
+  private readonly storeMiss: Float64Array;
+  private storeMissNext = 0;
+  // memory-level parallelism: the open group of overlapping load misses
+  private readonly mlp: number;
+  private readonly mlpWindow: number;
+  private groupLead = -Infinity;
+  private groupStall = 0;
+  private groupCount = 0;
+  /** The low 32 bits of the value the group's last load miss returned (for the dependence test). */
+  private lastMissValue = 0;
+  private lastMissValid = false;
+  // prefetchers
+  private readonly pf1: PrefetcherTiming;
+  private readonly pf2: PrefetcherTiming;
+  private readonly stPage = new Float64Array(STREAMS).fill(-1);
+  private readonly stLast = new Float64Array(STREAMS);
+  private readonly stStride = new Float64Array(STREAMS);
+  private readonly stConf = new Uint8Array(STREAMS);
+  /** Whether the last demand lookup missed in L1D. */
+  private missed = false;
+  /** Reads 32 bits of RAM at a physical address (the dependence test of `loadMiss()`); none: every load miss may depend on the last. */
+  peek: ((pa: number) => number) | null = null;
 
-  constructor(t: Pick<Timing, 'cache' | 'memory'>) {
+  constructor(t: Pick<Timing, 'cache' | 'memory'> & Partial<Pick<Timing, 'storeBuffer' | 'prefetch'>>) {
     const c = t.cache;
     this.enabled = c.enabled;
     this.lineBytes = c.lineBytes;
@@ -87,6 +181,18 @@ export class CacheHierarchy {
     this.llc = new CacheLevel(c.llc, c.lineBytes);
     this.memoryLatency = t.memory.latency;
     this.perfect = c.l1d.latency;
+    this.l1Latency = c.l1d.latency;
+    this.l2Latency = c.l2.latency;
+    this.llcLatency = c.llc.latency;
+    this.linesPerPage = Math.max(1, Math.floor(4096 / c.lineBytes));
+    this.sbEntries = t.storeBuffer?.entries ?? 0;
+    this.sbWord = new Float64Array(this.sbEntries);
+    this.sbDone = new Float64Array(this.sbEntries);
+    this.mlp = Math.max(1, t.memory.mlp ?? 1);
+    this.mlpWindow = t.memory.mlpWindow ?? 0;
+    this.storeMiss = new Float64Array(this.mlp);
+    this.pf1 = t.prefetch?.l1d ?? PREFETCH_OFF;
+    this.pf2 = t.prefetch?.l2 ?? PREFETCH_OFF;
   }
 
   /** Invalidates the line holding `pa` at every level (data cache maintenance by VA to the point of coherency). */
@@ -97,14 +203,229 @@ export class CacheHierarchy {
     this.llc.invalidate(line);
   }
 
-  /** Cycles of an access to physical address `pa` (reads and writes alike: a blocking, write-allocate model). */
+  /**
+   * Cycles of a blocking access to physical address `pa`, reads and writes alike: what a table
+   * walk's descriptor fetch costs (a walk is a chain of dependent loads, so it never overlaps,
+   * never goes through the store buffer and does not train the prefetchers).
+   */
   access(pa: number): number {
     if (!this.enabled) return this.perfect;
-    const line = Math.floor(pa / this.lineBytes);
-    if (this.l1d.access(line)) return this.l1d.latency;
-    if (this.l2.access(line)) return this.l2.latency;
-    if (this.llc.access(line)) return this.llc.latency;
+    return this.lookup(Math.floor(pa / this.lineBytes), -1);
+  }
+
+  /** The demand lookup: latency of the level that has the line (the whole hierarchy's on a miss); trains the prefetchers when `now` >= 0. */
+  private lookup(line: number, now: number): number {
+    const l1 = this.l1d;
+    this.missed = false;
+    if (l1.access(line)) {
+      const w = l1.lastWay;
+      if (l1.prefetched[w] === 0) {
+        const r = l1.ready[w]!;
+        return r > now && now >= 0 ? Math.max(this.l1Latency, r - now) : this.l1Latency;
+      }
+      return this.prefetchHit(l1, w, line, now, this.l1Latency);
+    }
+    this.missed = true;
+    if (now >= 0) this.train(line, now);
+    if (this.l2.access(line)) {
+      const l2 = this.l2, w = l2.lastWay;
+      if (l2.prefetched[w] === 0) return this.l2Latency;
+      return this.prefetchHit(l2, w, line, now, this.l2Latency);
+    }
+    if (this.llc.access(line)) return this.llcLatency;
     this.memoryAccesses++;
+    return this.memoryLatency;
+  }
+
+  /** The first demand use of a prefetched line: useful, late if it has not arrived; it trains the prefetchers as the miss it saved would have. */
+  private prefetchHit(level: CacheLevel, w: number, line: number, now: number, latency: number): number {
+    level.prefetched[w] = 0;
+    this.prefetch.useful++;
+    const r = level.ready[w]!;
+    let cost = latency;
+    if (r > now && now >= 0) {
+      this.prefetch.late++;
+      cost = Math.max(latency, r - now);
+    }
+    if (now >= 0 && level === this.l1d) this.train(line, now);
+    return cost;
+  }
+
+  /**
+   * Cycles a load or store at `pa` issued at cycle `now` costs the core. A load pays its
+   * latency (overlapped with earlier misses as `loadMiss()` decides; a buffered store to the same
+   * doubleword forwards at the L1 latency). A store costs nothing unless the buffer is full.
+   */
+  data(pa: number, write: boolean, now: number): number {
+    if (!this.enabled) return this.perfect;
+    const line = Math.floor(pa / this.lineBytes);
+    if (this.sbCount !== 0) this.retire(now);
+    if (write && this.sbEntries !== 0) return this.store(pa, line, now);
+    const lat = this.lookup(line, now);
+    if (this.sbCount !== 0 && this.buffered(Math.floor(pa / 8))) return this.l1Latency;
+    if (!this.missed || write) return lat;
+    return this.loadMiss(pa, lat, now);
+  }
+
+  /** Drops the stores that have completed by cycle `now`. */
+  private retire(now: number): void {
+    while (this.sbCount !== 0 && this.sbDone[this.sbHead]! <= now) {
+      this.sbHead = (this.sbHead + 1) % this.sbEntries;
+      this.sbCount--;
+    }
+  }
+
+  private buffered(word: number): boolean {
+    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = (j + 1) % this.sbEntries) if (this.sbWord[j] === word) return true;
+    return false;
+  }
+
+  /**
+   * A store enters the buffer (after waiting for its oldest entry when full) and completes when its
+   * line is written: at once plus the L1 latency on a hit; on a miss when the fill arrives, the fill
+   * starting once fewer than `memory.mlp` store misses are in flight. Entries complete in order.
+   */
+  private store(pa: number, line: number, now: number): number {
+    let wait = 0;
+    if (this.sbCount === this.sbEntries) {
+      const head = this.sbDone[this.sbHead]!;
+      wait = Math.max(0, head - now);
+      now += wait;
+      this.retire(now);
+    }
+    const lat = this.lookup(line, now);
+    let done: number;
+    if (!this.missed) done = now + lat;
+    else {
+      const slot = this.storeMissNext;
+      const start = Math.max(now, this.storeMiss[slot]!);
+      done = start + lat;
+      this.storeMiss[slot] = done;
+      this.storeMissNext = (slot + 1) % this.mlp;
+      // a load of another word of the line waits for the fill
+      const l1 = this.l1d;
+      l1.ready[l1.find(line)] = done;
+    }
+    done = Math.max(done, this.sbLast);
+    this.sbLast = done;
+    const tail = (this.sbHead + this.sbCount) % this.sbEntries;
+    this.sbWord[tail] = Math.floor(pa / 8);
+    this.sbDone[tail] = done;
+    this.sbCount++;
+    return wait;
+  }
+
+  /**
+   * Memory-level parallelism as an interval model (Karkhanis and Smith, ISCA 2004; Eyerman et
+   * al., TOCS 2009). The core here is a blocking one: each miss is charged to the clock when it
+   * issues. An out-of-order core instead keeps running past a missing load until its reorder
+   * buffer fills, and the independent misses it meets meanwhile go to memory in the shadow of the
+   * first. So the first miss of a group (the lead) costs its full latency, and a later load miss
+   * issued while the group is open (fewer than `memory.mlp` misses in it, and no more than
+   * `memory.mlpWindow` cycles of other work since the lead: the reorder buffer's reach) would on
+   * hardware have issued that much earlier, overlapping the lead; it costs only what its latency
+   * exceeds the stall the group has already charged. A load that depends on a missing load cannot
+   * issue before the data returns, so it starts a new group. The core does not tell this model
+   * which register a load's address came from, so dependence is taken from the data: a miss whose
+   * line offset within its page equals the last miss's value, read as a byte address, a
+   * doubleword index or a 64-byte-node index, is taken to be dependent (pointer chasing through
+   * pointers or indices; a chance match only makes an independent miss serial). Table walks
+   * never reach here: they stay blocking. Barriers and exceptions close the group.
+   */
+  private loadMiss(pa: number, lat: number, now: number): number {
+    let cost = lat;
+    const h = now - this.groupStall; // when the load would have issued had the group's misses not stalled the core
+    if (this.groupCount !== 0 && this.groupCount < this.mlp && h - this.groupLead <= this.mlpWindow && !this.dependent(pa)) {
+      cost = Math.max(0, lat - this.groupStall);
+      this.groupStall += cost;
+      this.groupCount++;
+    } else {
+      this.groupLead = now;
+      this.groupStall = lat;
+      this.groupCount = 1;
+    }
+    if (this.peek !== null) {
+      this.lastMissValue = this.peek(pa);
+      this.lastMissValid = true;
+    }
+    return cost;
+  }
+
+  private dependent(pa: number): boolean {
+    if (!this.lastMissValid) return true;
+    const lineInPage = (pa & 0xfff) >>> 6, v = this.lastMissValue;
+    return ((v & 0xfff) >>> 6) === lineInPage || (((v << 3) & 0xfff) >>> 6) === lineInPage || (((v << 6) & 0xfff) >>> 6) === lineInPage;
+  }
+
+  /**
+   * Cycles until every buffered store has completed, from cycle `now` (DMB, DSB, exception
+   * entry); the buffer is then empty and the miss group closed.
+   */
+  drain(now: number): number {
+    const wait = this.sbCount !== 0 ? Math.max(0, this.sbLast - now) : 0;
+    this.sbCount = 0;
+    this.groupCount = 0;
+    return wait;
+  }
+
+  /**
+   * Trains the stride prefetchers on a demand miss in L1D (or the first use of a line a prefetch
+   * brought, the miss it saved). Per 4 KiB page a detector keeps the last line and stride; a
+   * stride seen twice in a row issues `degree` lines `distance` strides ahead into L1D (and the L2
+   * prefetcher its own, further ahead, into L2), never across the page (the next page's frame is
+   * unknown). A random stream rarely repeats a stride within a page, so it stays quiet.
+   */
+  private train(line: number, now: number): void {
+    if (!this.pf1.enabled && !this.pf2.enabled) return;
+    const page = Math.floor(line / this.linesPerPage), e = page % STREAMS;
+    if (this.stPage[e] !== page) {
+      this.stPage[e] = page;
+      this.stLast[e] = line;
+      this.stStride[e] = 0;
+      this.stConf[e] = 0;
+      return;
+    }
+    const d = line - this.stLast[e]!;
+    if (d === 0) return;
+    this.stLast[e] = line;
+    if (d !== this.stStride[e]) {
+      this.stStride[e] = d;
+      this.stConf[e] = 0;
+      return;
+    }
+    if (this.stConf[e]! < 3) this.stConf[e]!++;
+    if (this.pf1.enabled) this.issue(line, d, page, this.pf1, true, now);
+    if (this.pf2.enabled) this.issue(line, d, page, this.pf2, false, now);
+  }
+
+  private issue(line: number, stride: number, page: number, p: PrefetcherTiming, intoL1: boolean, now: number): void {
+    for (let i = 0; i < p.degree; i++) {
+      const target = line + stride * (p.distance + i);
+      if (Math.floor(target / this.linesPerPage) !== page) return;
+      if (intoL1) this.prefetchL1(target, now);
+      else this.prefetchL2(target, now);
+    }
+  }
+
+  private prefetchL1(line: number, now: number): void {
+    if (this.l1d.find(line) >= 0) return;
+    this.prefetch.issued++;
+    const w = this.l2.find(line);
+    const arrives = w >= 0 ? Math.max(now + this.l2Latency, this.l2.ready[w]!) : now + this.beyondL2(line, now);
+    this.l1d.fill(line, arrives, true);
+  }
+
+  private prefetchL2(line: number, now: number): void {
+    if (this.l2.find(line) >= 0) return;
+    this.prefetch.issued++;
+    this.l2.fill(line, now + this.beyondL2(line, now), true);
+  }
+
+  /** Latency of a prefetch's fill from beyond L2 (the LLC or memory; memory's fills are counted and fill the LLC). */
+  private beyondL2(line: number, now: number): number {
+    if (this.llc.find(line) >= 0) return this.llcLatency;
+    this.memoryAccesses++;
+    this.llc.fill(line, now + this.memoryLatency, false);
     return this.memoryLatency;
   }
 }

@@ -7,6 +7,8 @@ import { validateAgainst, validateValue, SPEC_DIR } from './validate.js';
 export interface TlbLevelTiming { entries: number; /** 0: fully associative */ ways: number; latency: number }
 export interface CacheLevelTiming { sizeKiB: number; ways: number; latency: number }
 export interface Switch { enabled: boolean; entries: number }
+/** A stride prefetcher: `degree` lines, `distance` strides ahead of the miss that triggers it. */
+export interface PrefetcherTiming { enabled: boolean; degree: number; distance: number }
 
 /** A timing preset (spec/timing/*.yaml; the schema documents every field). */
 export interface Timing {
@@ -18,7 +20,9 @@ export interface Timing {
   walkCache: { enabled: boolean; s1: Switch; s2: Switch };
   nestedTlb: Switch;
   cache: { enabled: boolean; lineBytes: number; l1d: CacheLevelTiming; l2: CacheLevelTiming; llc: CacheLevelTiming };
-  memory: { latency: number };
+  memory: { latency: number; mlp: number; mlpWindow: number };
+  storeBuffer: { entries: number };
+  prefetch: { l1d: PrefetcherTiming; l2: PrefetcherTiming };
   exception: { entry: number; eret: number };
 }
 
