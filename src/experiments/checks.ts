@@ -35,14 +35,21 @@ const DERIVED = ['overhead', 'fetchesPerWalk', 'maxFetchesPerWalk', 'cyclesPerEx
 
 /** Why `metric` names no figure, or undefined (the stats keys themselves are checked on the results). */
 export function metricProblem(metric: string): string | undefined {
+  const ratio = metric.split('/');
+  if (ratio.length === 2) return metricProblem(ratio[0]!.trim()) ?? metricProblem(ratio[1]!.trim());
   if (DERIVED.some((d) => (d.endsWith('.') ? metric.startsWith(d) && metric.length > d.length : metric === d))) return undefined;
   if (/^[A-Za-z][\w]*(\.[\w-]+)*$/.test(metric)) return undefined;
-  return `metric '${metric}' is neither a stats key (walks.fetches) nor one of overhead, fetchesPerWalk, maxFetchesPerWalk, cyclesPerExit.<REASON>`;
+  return `metric '${metric}' is neither a stats key (walks.fetches) nor one of overhead, fetchesPerWalk, maxFetchesPerWalk, cyclesPerExit.<REASON>, nor A / B of two of these`;
 }
 
 /** The figure of one point; undefined when the point has no such statistic. */
 function figure(metric: string, r: GoodPoint): number | undefined {
   const s: RunStats = r.stats;
+  const ratio = metric.split('/');
+  if (ratio.length === 2) { // a ratio of two figures, e.g. cyclesBy.memory / memAccesses
+    const [a, b] = [figure(ratio[0]!.trim(), r), figure(ratio[1]!.trim(), r)];
+    return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+  }
   if (metric === 'overhead') return r.overhead;
   if (metric === 'fetchesPerWalk') return s.walks.count ? s.walks.fetches / s.walks.count : 0;
   if (metric === 'maxFetchesPerWalk') return Math.max(0, ...Object.keys(s.walks.fetchesPerWalk).map(Number));
