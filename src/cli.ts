@@ -57,6 +57,25 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
+/** The options of every command that runs a program: the instruction limit, the statistics, the timing. */
+function runOptions(cmd: Command): void {
+  cmd
+    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
+    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
+    .addOption(statsFormat())
+    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
+    .option('--set <path=value>', 'override a timing value, e.g. classes.load=5 (repeatable)', collect, []);
+}
+
+/** And of those that run the virt machine: the instruction trace and the GDB stub. */
+function machineOptions(cmd: Command): void {
+  runOptions(cmd);
+  cmd
+    .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
+    .option('--gdb <[host:]port>', 'serve GDB\'s remote protocol on TCP [host:]port (host: localhost by default); README.md, Debugging with GDB')
+    .option('--gdb-wait', 'with --gdb: stop before the first instruction until gdb connects and continues');
+}
+
 /** --gdb and --gdb-wait: the GDB stub's hook for the run, or undefined. */
 async function gdbOption(o: { gdb?: string; gdbWait?: boolean; trace?: string }) {
   if (o.gdbWait && !o.gdb) throw new UsageError('--gdb-wait needs --gdb [HOST:]PORT');
@@ -78,16 +97,11 @@ export async function main(args: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program
+  const exec = program
     .command('exec')
     .description('run a static AArch64 Linux ELF at EL0 (user mode); its exit status is el2sim\'s')
     .argument('<prog>', 'static AArch64 ELF executable')
     .argument('[args...]', 'arguments passed to the program')
-    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
-    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text)')
-    .addOption(statsFormat())
-    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
-    .option('--set <path=value>', 'override a timing value, e.g. classes.load=5 (repeatable)', collect, [])
     .passThroughOptions()
     .action((prog: string, progArgs: string[], o: { maxInsns?: number; stats?: string; statsFormat: string; timing: string; set: string[] }, cmd: Command) => {
       // el2sim's options come before the program; everything after it is the program's.
@@ -117,24 +131,17 @@ export async function main(args: string[]): Promise<number> {
       }
       status = r.exitCode;
     });
+  runOptions(exec);
 
-  program
+  const boot = program
     .command('boot')
     .description('run a bare-metal AArch64 ELF image on the virt machine (RAM at 0x40000000, PL011 UART, PSCI), as qemu-system-aarch64 -M virt,virtualization=on -kernel does')
     .argument('<image>', 'ELF image, loaded at its physical addresses')
     .addOption(new Option('--el <n>', 'exception level to start at (2: as QEMU with virtualization=on; 1: without)').choices(['1', '2']).default('2'))
     .option('--mem <size>', 'RAM size, e.g. 256M, 1G', '256M')
-    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
-    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
-    .addOption(statsFormat())
-    .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
-    .option('--gdb <[host:]port>', 'serve GDB\'s remote protocol on TCP [host:]port (host: localhost by default); README.md, Debugging with GDB')
-    .option('--gdb-wait', 'with --gdb: stop before the first instruction until gdb connects and continues')
     .option('--workload <name>', 'guest kernel (guest/build/kernel.elf): the workload to run, written to its command line at 0x40040000')
     .option('--args <string>', 'guest kernel: the workload\'s arguments, e.g. "--mib 16 --iters 100000"')
     .option('--quantum <us>', 'guest kernel: preemption quantum in microseconds (default 1000)')
-    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
-    .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
     .action(async (imagePath: string, o: { el: string; mem: string; maxInsns?: number; stats?: string; statsFormat: string; trace?: string; workload?: string; args?: string; quantum?: string; timing: string; set: string[]; gdb?: string; gdbWait?: boolean }) => {
       const timing = loadTiming(o.timing);
       applyOverrides(timing, o.set);
@@ -165,9 +172,10 @@ export async function main(args: string[]): Promise<number> {
         status = GUEST_FAILED;
       }
     });
+  machineOptions(boot);
 
   const vm = program.command('vm').description('a virtual machine: the guest kernel with a workload, natively or under the vmm at EL2 (after bhyve\'s tools)');
-  vm
+  const vmRunCmd = vm
     .command('run')
     .description('run the guest kernel (guest/build/kernel.elf) with one workload, natively or under the vmm (vmm/build/vmm.elf)')
     .addOption(new Option('--mode <mode>', 'memory virtualization mode').choices([...MODES]).default('native'))
@@ -182,14 +190,6 @@ export async function main(args: string[]): Promise<number> {
     .addOption(new Option('--switch <kind>', 'world switch: thin (save what the handler clobbers) or full (the whole EL1 context, list registers and timer)').choices([...VMM_CHOICES.switch]).default('thin'))
     .option('--roots <n>', 'shadow modes: shadow roots the vmm caches (per guest TTBR and ASID), 1 to 64 (default 8)')
     .option('--vmm-print-stats', 'the vmm prints its counters to the UART at power-off (stats=print)')
-    .option('--max-insns <n>', 'stop after n instructions (exit status 124)', positiveInt)
-    .option('--stats <file>', 'write run statistics (JSON, or text with --stats-format text); keys in README.md')
-    .addOption(statsFormat())
-    .option('--trace <file>', 'write one line per instruction: PC, EL, word, disassembly, registers written')
-    .option('--gdb <[host:]port>', 'serve GDB\'s remote protocol on TCP [host:]port (host: localhost by default); README.md, Debugging with GDB')
-    .option('--gdb-wait', 'with --gdb: stop before the first instruction until gdb connects and continues')
-    .addOption(new Option('--timing <preset>', `timing preset (${timingPresets().join(', ')}) or a timing file`).default('cortex-a57'))
-    .option('--set <path=value>', 'override a timing value (repeatable)', collect, [])
     .option('--kernel <file>', 'guest kernel image', KERNEL_PATH)
     .option('--vmm <file>', 'vmm image', VMM_PATH)
     .option('--print-qemu', 'print the equivalent qemu-system-aarch64 command (a shell script) instead of running')
@@ -235,6 +235,7 @@ export async function main(args: string[]): Promise<number> {
         status = GUEST_FAILED;
       }
     });
+  machineOptions(vmRunCmd);
   vm
     .command('stats')
     .description('print a stats file (written by vm run --stats) as bhyvectl --get-stats would: exits by reason, the vmm\'s counters, cycles, TLBs and walks')

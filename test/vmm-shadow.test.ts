@@ -6,28 +6,11 @@
 // architectural faults, never a vmm crash or hang.
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../src/asm/assembler.js';
-import { guestOutput, vmRun } from './helpers/vm.js';
+import { guestOutput, nativeOutput, SMALL, vmRun } from './helpers/vm.js';
 import { imageSource, TEXT_BASE } from './oracle/qemu-system.js';
 
 const SHADOW = ['shadow-wp', 'shadow-lazy'] as const;
 
-/** test/vmm.test.ts's small arguments for every workload. */
-const SMALL: [string, string][] = [
-  ['hello', 'a b'], ['gups', '--mib 2 --iters 3000'], ['ptrchase', '--mib 2 --iters 3000'], ['stream', '--mib 1 --passes 1'],
-  ['mmapchurn', '--pages 8 --iters 20'], ['forkwait', '--iters 10 --pages 4'], ['cowtouch', '--pages 16'],
-  ['ctxswitch', '--procs 3 --yields 50'], ['crash', '--segv 1'], ['exitbench', '--op mmio --iters 20'],
-];
-
-const native = new Map<string, string>();
-function nativeOutput(workload: string, args: string): string {
-  const key = `${workload} ${args}`;
-  if (!native.has(key)) {
-    const r = vmRun({ mode: 'native', workload, args });
-    expect(r.reason).toBe('poweroff');
-    native.set(key, r.uart);
-  }
-  return native.get(key)!;
-}
 
 const LARGER: [string, string][] = [
   ['gups', '--mib 8 --iters 20000'], ['forkwait', '--iters 30 --pages 16'], ['mmapchurn', '--pages 32 --iters 60'],

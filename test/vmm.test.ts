@@ -7,26 +7,9 @@ import { assemble } from '../src/asm/assembler.js';
 import { Machine } from '../src/machine/machine.js';
 import { BLOCKS_OF, loadVmm, vmLayout, type VmmOptions } from '../src/machine/vm.js';
 import { loadTiming } from '../src/spec/timing.js';
-import { guestOutput, kernelBytes, vmRun } from './helpers/vm.js';
+import { guestOutput, kernelBytes, nativeOutput, SMALL, vmRun } from './helpers/vm.js';
 import { imageSource, TEXT_BASE } from './oracle/qemu-system.js';
 
-/** Small arguments for every workload (each a second or two under stage 2). */
-export const SMALL: [string, string][] = [
-  ['hello', 'a b'], ['gups', '--mib 2 --iters 3000'], ['ptrchase', '--mib 2 --iters 3000'], ['stream', '--mib 1 --passes 1'],
-  ['mmapchurn', '--pages 8 --iters 20'], ['forkwait', '--iters 10 --pages 4'], ['cowtouch', '--pages 16'],
-  ['ctxswitch', '--procs 3 --yields 50'], ['crash', '--segv 1'], ['exitbench', '--op mmio --iters 20'],
-];
-
-const native = new Map<string, string>();
-function nativeOutput(workload: string, args: string): string {
-  const key = `${workload} ${args}`;
-  if (!native.has(key)) {
-    const r = vmRun({ mode: 'native', workload, args });
-    expect(r.reason).toBe('poweroff');
-    native.set(key, r.uart);
-  }
-  return native.get(key)!;
-}
 
 describe('the guest under stage 2 prints what it prints natively', () => {
   it.each(SMALL)('%s %s', (workload, args) => {

@@ -528,19 +528,6 @@ static void shadow_load(void) {
   isb();
 }
 
-#define HCR_VM (1ull << 0)
-#define HCR_SWIO (1ull << 1)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_FB (1ull << 9)
-#define HCR_BSU_IS (1ull << 10)
-#define HCR_TWI (1ull << 13)
-#define HCR_TID3 (1ull << 18)
-#define HCR_TTLB (1ull << 25)
-#define HCR_TVM (1ull << 26)
-#define HCR_TRVM (1ull << 30)
-#define HCR_RW (1ull << 31)
 
 void shadow_init(u64 sctlr_reset) {
   guest_pages = opt.guest_mem >> 12;
@@ -570,7 +557,7 @@ void shadow_init(u64 sctlr_reset) {
   write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
   write_sysreg(cptr_el2, 0x33ff);
   write_sysreg(hacr_el2, 1);                          /* TS1F: stage 1 faults of EL1&0 to EL2 */
-  write_sysreg(hcr_el2, HCR_RW | HCR_TID3 | HCR_TWI | HCR_BSU_IS | HCR_FB | HCR_AMO | HCR_IMO | HCR_FMO | HCR_SWIO | HCR_TVM | HCR_TRVM | HCR_TTLB);
+  write_sysreg(hcr_el2, HCR_GUEST | HCR_TVM | HCR_TRVM | HCR_TTLB);
   isb();
   __asm__ volatile("tlbi vmalle1is; dsb ish; isb" ::: "memory");
   entered = 1;

@@ -10,16 +10,6 @@
 //   64K: 40 bits level 2, 44 bits level 2 (4 tables)
 #include "stats.h"
 
-#define HCR_VM (1ull << 0)
-#define HCR_SWIO (1ull << 1)
-#define HCR_FMO (1ull << 3)
-#define HCR_IMO (1ull << 4)
-#define HCR_AMO (1ull << 5)
-#define HCR_FB (1ull << 9)
-#define HCR_BSU_IS (1ull << 10)
-#define HCR_TWI (1ull << 13)
-#define HCR_TID3 (1ull << 18)
-#define HCR_RW (1ull << 31)
 
 /* Leaf: MemAttr Normal inner/outer write-back, S2AP read-write, inner shareable, AF. */
 #define S2_NORMAL ((0xfull << 2) | (3ull << 6) | (3ull << 8) | (1ull << 10))
@@ -126,7 +116,7 @@ void stage2_init(void) {
   write_sysreg(vpidr_el2, read_sysreg(midr_el1));
   write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1));
   write_sysreg(cptr_el2, 0x33ff);                   /* RES1 bits; nothing trapped */
-  write_sysreg(hcr_el2, HCR_RW | HCR_TID3 | HCR_TWI | HCR_BSU_IS | HCR_FB | HCR_AMO | HCR_IMO | HCR_FMO | HCR_SWIO | HCR_VM);
+  write_sysreg(hcr_el2, HCR_GUEST | HCR_VM);
   isb();
   __asm__ volatile("tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
 }

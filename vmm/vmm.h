@@ -5,6 +5,23 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* HCR_EL2: bhyve's set for a guest (RW | TID3 | TWI | BSU_IS | FB | AMO | IMO | FMO | SWIO),
+ * with VM for stage 2, or TVM | TRVM | TTLB for shadow paging. */
+#define HCR_VM (1ull << 0)
+#define HCR_SWIO (1ull << 1)
+#define HCR_FMO (1ull << 3)
+#define HCR_IMO (1ull << 4)
+#define HCR_AMO (1ull << 5)
+#define HCR_FB (1ull << 9)
+#define HCR_BSU_IS (1ull << 10)
+#define HCR_TWI (1ull << 13)
+#define HCR_TID3 (1ull << 18)
+#define HCR_TTLB (1ull << 25)
+#define HCR_TVM (1ull << 26)
+#define HCR_TRVM (1ull << 30)
+#define HCR_RW (1ull << 31)
+#define HCR_GUEST (HCR_RW | HCR_TID3 | HCR_TWI | HCR_BSU_IS | HCR_FB | HCR_AMO | HCR_IMO | HCR_FMO | HCR_SWIO)
+
 typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint16_t u16;
