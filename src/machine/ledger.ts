@@ -15,18 +15,13 @@
 // first entry to a lower EL (`exits.beforeFirstEntry`, the start-up).
 import type { CyclesBy } from './stats.js';
 
-export interface CategoryTotals {
+/** The running totals the ledger books from: every category but `execute` (the rest), instructions and cycles. */
+export type CategoryTotals = Omit<CyclesBy, 'execute'> & {
   /** Instructions retired so far. */
   insns: number;
   /** Cycles elapsed so far. */
   total: number;
-  memory: number;
-  tlb: number;
-  walkS1: number;
-  walkS2: number;
-  exception: number;
-  idle: number;
-}
+};
 
 export interface ExitStats {
   total: number;

@@ -10,11 +10,7 @@
     .text
     .global _start
 _start:
-    mov x0, #STACK_EL1
-    mov sp, x0
-    adr x0, vectors_el1
-    msr vbar_el1, x0
-    isb
+    bl guest_init
     ldr x0, =GUEST_RAM_END
     adr x19, 1f
     adr x20, 2f

@@ -25,11 +25,7 @@
     .text
     .global _start
 _start:
-    mov x0, #STACK_EL1
-    mov sp, x0
-    adr x0, vectors_el1
-    msr vbar_el1, x0
-    isb
+    bl guest_init
     ldr x0, =T0
     ldr x1, =T3 + 0x1000
 1:  stp xzr, xzr, [x0], #16
@@ -65,18 +61,11 @@ _start:
     ldr x1, =0x1234567890abcdef
     str x1, [x0, #8]
     dsb ish
-    ldr x0, =MAIR_VAL
-    msr mair_el1, x0
-    ldr x0, =TCR_VAL
-    msr tcr_el1, x0
     ldr x0, =T0
-    msr ttbr0_el1, x0
-    isb
-    tlbi vmalle1
-    dsb nsh
-    ldr x0, =SCTLR_ON
-    msr sctlr_el1, x0
-    isb
+    ldr x1, =TCR_VAL
+    ldr x2, =MAIR_VAL
+    ldr x3, =SCTLR_ON
+    bl mmu_el1_on
 
     ldr x2, =0x80602008                  // the loop: page 2 of the level 1 table is T2
     bl probe

@@ -26,7 +26,7 @@
 // poweroff: PSCI SYSTEM_OFF through SMC at EL2 and HVC at EL1 (QEMU's
 // conduits without EL3 firmware); it does not return. to_el1, to_el0: drop
 // to a lower EL at the address in x0. gic_init: the GICv3 on, for the PPIs
-// in w2.
+// in w2. guest_init and mmu_el1_on: for images that start at EL1 as guests.
 
     .equ UART, 0x09000000        // PL011 data register (UARTDR)
     .equ UARTFR, 0x18            // flag register; bit 5 TXFF: transmit FIFO full
@@ -158,6 +158,30 @@ to_el0:
     msr elr_el1, x0
     msr spsr_el1, xzr
     eret
+
+// guest_init (at EL1, for an image that is a guest kernel: started at EL1 by
+// the machine or a hypervisor): the EL1 stack and VBAR_EL1 at this file's
+// vectors. Clobbers x0.
+guest_init:
+    mov x0, #STACK_EL1
+    mov sp, x0
+    adr x0, vectors_el1
+    msr vbar_el1, x0
+    isb
+    ret
+
+// mmu_el1_on (at EL1): MAIR_EL1 = x2, TCR_EL1 = x1, TTBR0_EL1 = x0, the EL1&0
+// TLB entries dropped, then SCTLR_EL1 = x3 (M set: the MMU on).
+mmu_el1_on:
+    msr mair_el1, x2
+    msr tcr_el1, x1
+    msr ttbr0_el1, x0
+    isb
+    tlbi vmalle1
+    dsb nsh
+    msr sctlr_el1, x3
+    isb
+    ret
 
 // gic_init (at EL2): the redistributor awake, the PPIs whose bits w2 sets in
 // Group 1, enabled, at priority 0x80; the distributor's Group 1 on; the system
