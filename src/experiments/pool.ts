@@ -13,6 +13,8 @@ import { failedPoint, type PointResult } from './run-point.js';
 
 /** tsx's loader by absolute URL, so workers compile TypeScript whatever the current directory. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/** The precompiled build's run-point (set by bin/el2sim.js when it runs the build): workers need no tsx then. */
+const WORKER_BUNDLE = process.env.EL2SIM_WORKER_BUNDLE;
 
 export interface PoolOptions { jobs: number; progress: boolean; alreadyDone: number; total: number }
 
@@ -20,11 +22,11 @@ export interface PoolOptions { jobs: number; progress: boolean; alreadyDone: num
 export async function runPoints(points: Point[], opts: PoolOptions, onDone: (r: PointResult) => void): Promise<void> {
   if (!points.length) return;
   const pool = new Piscina({
-    filename: new URL('./run-point.ts', import.meta.url).href,
+    filename: WORKER_BUNDLE ?? new URL('./run-point.ts', import.meta.url).href,
     name: 'runPoint',
     minThreads: Math.min(opts.jobs, points.length),
     maxThreads: Math.min(opts.jobs, points.length),
-    execArgv: ['--import', TSX_LOADER],
+    execArgv: WORKER_BUNDLE ? [] : ['--import', TSX_LOADER],
     // a point that outgrows its share of the machine ends its worker, not the whole run
     resourceLimits: { maxOldGenerationSizeMb: Math.floor(totalmem() / (1 << 20) / (opts.jobs + 1)) },
   });
