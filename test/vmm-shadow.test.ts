@@ -114,3 +114,13 @@ describe('a hostile guest gets architectural faults, never a vmm crash or hang',
     expect(r.uart).not.toContain('vmm: error');
   });
 });
+
+describe('a guest that fills its memory', () => {
+  it.each(['stage2', ...SHADOW] as const)('gets its own out-of-memory path under %s, as natively', (mode) => {
+    const run = (m: 'native' | typeof mode) => vmRun({ mode: m, workload: 'cowtouch', args: '--pages 8192', memMiB: 16 });
+    const n = run('native'), v = run(mode);
+    expect(n.uart).toMatch(/kernel: panic: out of memory/);
+    expect(v.reason).toBe('poweroff');
+    expect(v.uart).toBe(n.uart);
+  });
+});
