@@ -97,7 +97,8 @@ function overheadSection(ok: GoodPoint[], crossed: string[]): string[] {
   };
   return [
     '## Overhead against native', '',
-    'Each hypervisor point against its native twin (same workload, arguments, timing and seed): cycles / the twin\'s cycles, ' +
+    'Each hypervisor point against its native twin (same workload, arguments, timing and seed): its cycles after the vmm\'s start-up ' +
+      '(loading the guest, which bhyve does in the host) over the twin\'s cycles, ' +
       'the mean over seeds with their range in parentheses. Every point printed the same result line as its twin.', '',
     table(['configuration', ...metrics.map((m) => m.label)], d.labels.map((l, i) => [l, ...d.datasets.map((s, j) => (j === 0 ? num(s.data[i]!) + range(l) : metrics[j]!.label === 'EL2 share' ? `${((s.data[i] ?? 0) * 100).toFixed(1)}%` : num(s.data[i]!)))])), '',
     ...(crossed.length ? ['Crossings of the modes over the swept keys:', '', ...crossed, ''] : []),
