@@ -159,6 +159,10 @@ describe('the comparison charts', () => {
     expect(crossings(['1', '2', '4'], [{ label: 'stage2', data: [1.1, 1.3, 1.5] }, { label: 'shadow-wp', data: [2, 1.4, 1.2] }]))
       .toEqual([{ a: 'stage2', b: 'shadow-wp', i: 1, frac: expect.closeTo(0.25), x: 2.5, text: 'stage2 and shadow-wp cross at 2.5 (between 2 and 4)' }]);
     expect(crossings(['1', '2'], [{ label: 'stage2', data: [1, 2] }, { label: 'stage2, vmm.block=2m', data: [2, 1] }])).toEqual([]);
+    // only lines of the same workload and other sweep values, differing in mode
+    expect(crossings(['1', '2'], [{ label: 'gups, stage2, vmm.block=2m', data: [1, 2] }, { label: 'ptrchase, shadow-wp', data: [2, 1] }])).toEqual([]);
+    expect(crossings(['1', '2'], [{ label: 'gups, stage2, pages=4', data: [1, 2] }, { label: 'gups, shadow-wp, pages=64', data: [2, 1] }])).toEqual([]);
+    expect(crossings(['1', '2'], [{ label: 'gups, stage2, vmm.block=2m', data: [1, 2] }, { label: 'gups, shadow-wp', data: [2, 1] }])).toHaveLength(1);
   });
 });
 

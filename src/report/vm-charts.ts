@@ -82,6 +82,9 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
   };
 }
 
+/** A series label without its mode and the vmm's options: what two lines must share to be compared. */
+const sameButMode = (label: string) => label.split(', ').filter((p) => p !== modeOf(p) && !p.startsWith('vmm.')).join(', ');
+
 /** Where two lines cross: between x labels i and i+1, at fraction `frac` of the way, at the interpolated x. */
 export interface Crossing { a: string; b: string; i: number; frac: number; x: number; text: string }
 
@@ -96,7 +99,8 @@ export function crossings(labels: string[], datasets: { label: string; data: (nu
   for (let a = 0; a < datasets.length; a++) {
     for (let b = a + 1; b < datasets.length; b++) {
       const A = datasets[a]!, B = datasets[b]!;
-      if (modeOf(A.label) === modeOf(B.label)) continue;
+      // lines of two modes for the same workload and the same other sweep values (vmm options belong to a mode)
+      if (modeOf(A.label) === modeOf(B.label) || sameButMode(A.label) !== sameButMode(B.label)) continue;
       for (let i = 0; i + 1 < xs.length; i++) {
         const [a0, a1, b0, b1] = [A.data[i], A.data[i + 1], B.data[i], B.data[i + 1]];
         if (a0 == null || a1 == null || b0 == null || b1 == null) continue;
