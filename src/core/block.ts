@@ -1,12 +1,32 @@
 // A decoded basic block: the executable closures of straight-line code and
 // its static cost, so the run loop charges a whole block in one add. A block
-// that runs often is compiled into one JS function that calls its closures in
-// order: each call site then has a single target, which V8 inlines.
+// that runs often is compiled into one JS function holding the exec bodies of
+// its instructions, generated from the spec (each instruction's inline form,
+// src/gen/isa.ts): decoded fields are constants, and c.pc is set only before
+// an instruction that may throw or read it, so exceptions still see the exact
+// PC. An instruction without an inline form is called as its closure.
 import type { Exec } from './cpu.js';
 
 export const MAX_BLOCK = 64;
 /** Executions after which a block is compiled (compiling costs about as much as a few hundred runs of a cold block). */
 export const HOT_BLOCK = 64;
+
+/** An instruction's exec body as JavaScript (parameter `c`), the decode-scope names it uses with their values, and whether it needs c.pc exact. */
+export interface Inline { body: string; pc: boolean; names: string[]; values: unknown[] }
+/** An instruction word's inline form, or its closure (or null) when it has none. */
+export type InlineSource = (word: number) => Inline | Exec | null;
+
+/** A value as a JavaScript literal, or undefined when it needs to be passed in. */
+function literal(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'number': return Object.is(v, -0) ? '-0' : Number.isFinite(v) ? String(v) : undefined;
+    case 'bigint': return `${v}n`;
+    case 'boolean': return String(v);
+    case 'undefined': return 'undefined';
+    case 'string': return JSON.stringify(v);
+    default: return v === null ? 'null' : undefined;
+  }
+}
 
 export class Block {
   readonly n: number;
@@ -16,19 +36,36 @@ export class Block {
   runs = 0;
   compiled: Exec | null = null;
 
-  constructor(readonly fns: Exec[], costs: number[]) {
+  constructor(readonly fns: Exec[], costs: number[], readonly words?: number[]) {
     this.n = fns.length;
     this.prefix = new Float64Array(this.n + 1);
     for (let i = 0; i < this.n; i++) this.prefix[i + 1] = this.prefix[i] + costs[i];
     this.cost = this.prefix[this.n];
   }
 
-  /** One function running the whole block; it keeps c.pc at each instruction's address, as the interpreter does. */
-  compile(): Exec {
-    let body = 'return function block(c) {\n  const pc = c.pc;\n  f0(c);\n';
-    for (let i = 1; i < this.n; i++) body += `  c.pc = pc + ${4 * i};\n  f${i}(c);\n`;
+  /**
+   * One function running the whole block. Without inline forms it calls the closures in order,
+   * keeping c.pc at each instruction's address as the interpreter does; with them (`inline`) it
+   * holds their bodies and keeps c.pc where an instruction needs it.
+   */
+  compile(inline?: InlineSource): Exec {
+    const params: string[] = [], args: unknown[] = [];
+    const pass = (v: unknown): string => { params.push(`$k${params.length}`); args.push(v); return params.at(-1)!; };
+    let body = 'return function block(c) {\n  const $pc = c.pc;\n';
+    for (let i = 0; i < this.n; i++) {
+      const form = inline && this.words ? inline(this.words[i]!) : null;
+      if (form === null || typeof form === 'function') {
+        if (i > 0) body += `  c.pc = $pc + ${4 * i};\n`;
+        body += `  ${pass(this.fns[i])}(c);\n`;
+        continue;
+      }
+      if (form.pc && i > 0) body += `  c.pc = $pc + ${4 * i};\n`;
+      const consts = form.names.map((name, j) => `${name} = ${literal(form.values[j]) ?? pass(form.values[j])}`);
+      // the body in a scope of its own, inside that of the constants (it may declare the same names)
+      body += `  {${consts.length ? ` const ${consts.join(', ')};` : ''} {\n    ${form.body.split('\n').join('\n    ')}\n  } }\n`;
+    }
     body += '};';
-    const factory = new Function(...this.fns.map((_, i) => `f${i}`), body) as (...fns: Exec[]) => Exec;
-    return (this.compiled = factory(...this.fns));
+    const factory = new Function(...params, body) as (...a: unknown[]) => Exec;
+    return (this.compiled = factory(...args));
   }
 }

@@ -7,11 +7,14 @@ import { Access, HostFill, PAGE_SIZE, type AccessTiming, type AddressSpace, type
 import { REG_SLOTS, SP, MASK32 } from './regs.js';
 import type { SysCtx } from './sysctx.js';
 import { sysResetValues, SLOT } from '../generated/sysregs.js';
-import { Block, MAX_BLOCK, HOT_BLOCK } from './block.js';
+import { Block, MAX_BLOCK, HOT_BLOCK, type InlineSource } from './block.js';
 
 export type Exec = (c: Cpu) => void;
 /** Turns an instruction word into its executable form, its cost in cycles, and whether a basic block ends with it. */
-export type Decoder = (word: number) => { exec: Exec; cost: number; endsBlock: boolean };
+export type Decoder = ((word: number) => { exec: Exec; cost: number; endsBlock: boolean }) & {
+  /** The instructions' inline forms, for compiled blocks (src/core/block.ts); without it they call the closures. */
+  inline?: InlineSource;
+};
 
 const TWO32 = 4294967296;
 const HOST_TLB = 256;
@@ -502,7 +505,7 @@ export class Cpu implements SysCtx {
       this.pc = pc + 4 * i;
       fns[i](this);
     }
-    if (++b.runs === HOT_BLOCK) b.compile();
+    if (++b.runs === HOT_BLOCK) b.compile(this.decoder.inline);
   }
   /**
    * Instructions retired so far, counting those of the running block that executed before the
@@ -543,13 +546,16 @@ export class Cpu implements SysCtx {
   private buildBlock(p: Page, idx: number): Block {
     const fns: Exec[] = [];
     const costs: number[] = [];
+    const words: number[] = [];
     for (let k = idx; k < PAGE_SIZE / 4 && fns.length < MAX_BLOCK; k++) {
-      const d = this.decoder(p.view.getUint32(k * 4, true));
+      const w = p.view.getUint32(k * 4, true);
+      const d = this.decoder(w);
       fns.push(d.exec);
       costs.push(d.cost);
+      words.push(w);
       if (d.endsBlock) break;
     }
-    const b = new Block(fns, costs);
+    const b = new Block(fns, costs, words);
     p.decoded![idx] = b;
     return b;
   }

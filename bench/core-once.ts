@@ -1,0 +1,31 @@
+// Runs of the core-loop figures, for profiling and quick comparisons:
+// `node --import tsx/esm bench/core-once.ts [intloop|ctxswitch|all] [REPEATS]`, or bundled (tsx's
+// keepNames wrappers distort profiles): `node build.mjs bench/core-once.ts && node --cpu-prof dist/core-once.mjs`.
+import { readFileSync } from 'node:fs';
+import { readElf } from '../src/elf/read.js';
+import { runUser } from '../src/user/process.js';
+import { loadTiming } from '../src/spec/timing.js';
+import { runWorkload } from '../src/machine/run-workload.js';
+import { buildWithIters } from './programs.js';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const which = process.argv[2] ?? 'all', repeats = Number(process.argv[3] ?? 5);
+const timing = loadTiming('cortex-a57');
+const intElf = buildWithIters('intloop', 2_000_000);
+const kernel = readElf(readFileSync(ROOT + 'guest/build/kernel.elf'), 'kernel.elf');
+const tasks: Record<string, () => { instructions: number; cycles: number }> = {
+  intloop: () => runUser(readElf(intElf, 'intloop'), { argv: ['intloop'], timing, output: () => {} }),
+  ctxswitch: () => runWorkload({ kernel, workload: 'ctxswitch', args: '--procs 2 --yields 10000', timing, memBytes: 256 << 20 }),
+};
+for (const [name, fn] of Object.entries(tasks)) {
+  if (which !== 'all' && which !== name) continue;
+  const mips: number[] = [];
+  let last = { instructions: 0, cycles: 0 };
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    last = fn();
+    mips.push(last.instructions / (performance.now() - t0) / 1e3);
+  }
+  mips.sort((a, b) => a - b);
+  console.log(`${name}: ${last.instructions} insns ${last.cycles} cycles; MIPS median ${mips[mips.length >> 1]!.toFixed(1)} best ${mips.at(-1)!.toFixed(1)} (${mips.map((m) => m.toFixed(0)).join(' ')})`);
+}
