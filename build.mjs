@@ -37,6 +37,15 @@ if (extra.length) {
   process.exit(0);
 }
 
+/**
+ * Packages left to node_modules: native code (canvas, esbuild), the worker pool (piscina starts its
+ * own worker files), the TypeScript tools. The rest (yaml, ajv, commander…) is bundled: one file to
+ * compile instead of hundreds to resolve and load at start-up.
+ */
+const EXTERNAL = ['@napi-rs/canvas', 'esbuild', 'piscina', 'tsx', 'typescript'];
+/** CommonJS packages inside an ES module bundle call require(): give them one. */
+const REQUIRE_SHIM = "import { createRequire as __el2simRequire } from 'node:module';\nconst require = __el2simRequire(import.meta.url);";
+
 await rm(OUT, { recursive: true, force: true });
 await build({
   absWorkingDir: ROOT,
@@ -47,7 +56,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: EXTERNAL,
+  banner: { js: REQUIRE_SHIM },
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]', // flat: every file sits in dist/, as sourceUrls assumes
   plugins: [sourceUrls],
