@@ -136,7 +136,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
   const lines = Math.max(1, ...data.labels.map((l) => { const w = wrap(l); return Array.isArray(w) ? w.length : 1; }));
   const width = spec.horizontal ? 1100 : Math.max(900, 160 + n * Math.max(perLabel, lines > 1 ? 90 : 0));
   const height = spec.horizontal ? Math.max(500, 200 + n * Math.max(perLabel, 16 * lines + 8)) : 600;
-  const svg = format === 'svg' ? createCanvas(width, height, SvgExportFlag.ConvertTextToPaths) : undefined;
+  const svg = format === 'svg' ? createCanvas(width, height, SvgExportFlag.RelativePathEncoding) : undefined;
   const png = svg ? undefined : createCanvas(width, height);
   const ctx = (svg ?? png)!.getContext('2d');
   const colour = colours(spec, data.datasets.map((d) => d.label));
