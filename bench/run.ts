@@ -8,7 +8,9 @@
 //     code and exceptions), and `el2sim boot` of the hello workload as a whole process.
 // This class of machine is noisy (the same loop varies by ±50% between runs): each figure is
 // reported as its median and its best. EL2SIM_BENCH_ITERS scales the loops, EL2SIM_BENCH_GUPS
-// sets gups' updates (default 2,000,000, the issue's figure).
+// sets gups' updates (default 2,000,000, the issue's figure). `npm run bench` runs it from the
+// precompiled build (build.mjs), as el2sim runs, without tsx's wrappers; bench/core-once.ts runs the
+// core-loop figures alone (for profiles).
 import { Bench } from 'tinybench';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
