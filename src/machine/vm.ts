@@ -119,18 +119,21 @@ export function vmmCmdline(mode: VmMode, memBytes: number, guestElfSize: number,
   ].join(' ');
 }
 
+/** The guest kernel's command line for the run's workload. */
+const guestCmdline = (r: Pick<VmRun, 'workload' | 'args' | 'quantumUs' | 'memBytes'>) =>
+  kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes });
+
 /** Where each image and blob goes, and how much RAM the machine needs, for a hypervisor run. */
 export function vmLayout(r: Pick<VmRun, 'mode' | 'kernelBytes' | 'workload' | 'args' | 'quantumUs' | 'memBytes' | 'vmm' | 'vmmPrintStats'>) {
   if (r.kernelBytes.length > GUEST_ELF_MAX) throw new RangeError(`guest kernel ELF of ${r.kernelBytes.length} bytes: at most ${GUEST_ELF_MAX} fit at ${hex(GUEST_ELF_ADDR)}`);
-  const guestCmdline = kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes });
+  const guest = guestCmdline(r);
   const vmm = vmmCmdline(r.mode, r.memBytes, r.kernelBytes.length, vmmOptions(r.vmm), r.vmmPrintStats);
   return {
     machineMemBytes: GUEST_RAM_PA - RAM_BASE + r.memBytes,
     vmmCmdline: vmm,
-    guestCmdline,
     blobs: [
       { name: 'vmm.cmdline', addr: VMM_CMDLINE_ADDR, bytes: cmdlineBlock(vmm) },
-      { name: 'guest.cmdline', addr: GUEST_CMDLINE_ADDR, bytes: cmdlineBlock(guestCmdline) },
+      { name: 'guest.cmdline', addr: GUEST_CMDLINE_ADDR, bytes: cmdlineBlock(guest) },
       { name: 'kernel.elf', addr: GUEST_ELF_ADDR, bytes: r.kernelBytes },
     ],
   };
@@ -138,19 +141,15 @@ export function vmLayout(r: Pick<VmRun, 'mode' | 'kernelBytes' | 'workload' | 'a
 
 /** Runs the workload natively or under the vmm. */
 export function runVm(r: VmRun, vmmImage?: ElfImage): VmResult {
-  if (r.mode === 'native') {
-    // at EL1, as QEMU's virt without virtualization=on starts it: the machine the guest sees under the vmm (PSCI through HVC)
-    const m = new Machine({ memBytes: r.memBytes, el: 1, timing: r.timing, output: r.output, wrapDecoder: r.debug?.wrapDecoder });
-    m.load(r.kernel, 'kernel.elf');
-    m.bus.loadImage(CMDLINE_ADDR, cmdlineBlock(kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes })));
-    return r.debug ? r.debug.run(m, r.maxInsns) : m.run(r.maxInsns, r.trace);
-  }
-  const vmm = vmmImage ?? loadVmm();
-  const layout = vmLayout(r);
-  const m = new Machine({ memBytes: layout.machineMemBytes, el: 2, timing: r.timing, output: r.output, wrapDecoder: r.debug?.wrapDecoder });
-  m.load(vmm, 'vmm.elf');
-  for (const b of layout.blobs) m.bus.loadImage(b.addr, b.bytes);
+  const layout = r.mode === 'native' ? undefined : vmLayout(r);
+  // natively at EL1, as QEMU's virt without virtualization=on starts it: the machine the guest sees under the vmm (PSCI through HVC)
+  const m = new Machine({ memBytes: layout?.machineMemBytes ?? r.memBytes, el: layout ? 2 : 1, timing: r.timing, output: r.output, wrapDecoder: r.debug?.wrapDecoder });
+  const vmm = layout ? vmmImage ?? loadVmm() : undefined;
+  if (vmm) m.load(vmm, 'vmm.elf');
+  else m.load(r.kernel, 'kernel.elf');
+  for (const b of layout?.blobs ?? [{ addr: CMDLINE_ADDR, bytes: cmdlineBlock(guestCmdline(r)) }]) m.bus.loadImage(b.addr, b.bytes);
   const result = r.debug ? r.debug.run(m, r.maxInsns) : m.run(r.maxInsns, r.trace);
+  if (!vmm) return result;
   const vmmStats = readVmmStats(m, vmm);
   return { ...result, vmmStats, stats: { ...result.stats, vmm: vmmStats } };
 }
@@ -172,12 +171,12 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 /** The qemu-system-aarch64 peer of a run: a shell script that writes the blobs and starts QEMU on the same images. */
 export function qemuScript(r: Parameters<typeof vmLayout>[0], paths: { vmm: string; kernel: string }): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const guestCmdline = kernelCmdline({ workload: r.workload, args: r.args, quantumUs: r.quantumUs, memBytes: r.memBytes });
+  const guest = guestCmdline(r);
   const lines = ['#!/bin/sh', `# el2sim vm run --mode ${r.mode}: the same images on qemu-system-aarch64`];
   const loader = (file: string, addr: number) => `  -device loader,file=${file},addr=${hex(addr)},force-raw=on`;
   if (r.mode === 'native') {
     lines.push(
-      `printf '%s\\0' ${q(guestCmdline)} > guest.cmdline`,
+      `printf '%s\\0' ${q(guest)} > guest.cmdline`,
       `exec qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -m ${Math.ceil(r.memBytes / (1 << 20))}M -nographic -nic none -no-reboot \\`,
       `  -kernel ${q(paths.kernel)} \\`,
       loader('guest.cmdline', CMDLINE_ADDR),
@@ -188,7 +187,7 @@ export function qemuScript(r: Parameters<typeof vmLayout>[0], paths: { vmm: stri
     const cpu = vmmOptions(r.vmm).granule === '16k' ? 'max' : 'cortex-a57';
     lines.push(
       `printf '%s\\0' ${q(layout.vmmCmdline)} > vmm.cmdline`,
-      `printf '%s\\0' ${q(guestCmdline)} > guest.cmdline`,
+      `printf '%s\\0' ${q(guest)} > guest.cmdline`,
       `exec qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu ${cpu} -m ${Math.ceil(layout.machineMemBytes / (1 << 20))}M -nographic -nic none -no-reboot \\`,
       `  -kernel ${q(paths.vmm)} \\`,
       loader('vmm.cmdline', VMM_CMDLINE_ADDR) + ' \\',

@@ -110,13 +110,10 @@ export class CacheLevel {
 
   /** Drops a line if the level holds it (DC CIVAC/IVAC); its way becomes the set's first victim. */
   invalidate(line: number): void {
-    const base = (line % this.sets) * this.ways;
-    for (let i = base; i < base + this.ways; i++) {
-      if (this.tags[i] === line) {
-        this.tags[i] = -1;
-        this.stamps[i] = 0;
-      }
-    }
+    const w = this.find(line);
+    if (w < 0) return;
+    this.tags[w] = -1;
+    this.stamps[w] = 0;
   }
 }
 
@@ -166,7 +163,6 @@ export class CacheHierarchy {
   private readonly stPage = new Float64Array(STREAMS).fill(-1);
   private readonly stLast = new Float64Array(STREAMS);
   private readonly stStride = new Float64Array(STREAMS);
-  private readonly stConf = new Uint8Array(STREAMS);
   /** Whether the last demand lookup missed in L1D. */
   private missed = false;
   /** Reads 32 bits of RAM at a physical address (the dependence test of `loadMiss()`); none: every load miss may depend on the last. */
@@ -382,7 +378,6 @@ export class CacheHierarchy {
       this.stPage[e] = page;
       this.stLast[e] = line;
       this.stStride[e] = 0;
-      this.stConf[e] = 0;
       return;
     }
     const d = line - this.stLast[e]!;
@@ -390,10 +385,8 @@ export class CacheHierarchy {
     this.stLast[e] = line;
     if (d !== this.stStride[e]) {
       this.stStride[e] = d;
-      this.stConf[e] = 0;
       return;
     }
-    if (this.stConf[e]! < 3) this.stConf[e]!++;
     if (this.pf1.enabled) this.issue(line, d, page, this.pf1, true, now);
     if (this.pf2.enabled) this.issue(line, d, page, this.pf2, false, now);
   }
