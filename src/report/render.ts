@@ -97,23 +97,28 @@ const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
 });
 
 /** One colour per mode in every chart: the mode's hue, lighter for each further configuration of it. */
-const MODE_SHADES: Record<(typeof ALL_MODES)[number], string[]> = {
-  native: ['#4e79a7', '#a0cbe8'],
-  stage2: ['#f28e2b', '#ffbe7d', '#b6992d', '#f1ce63'],
-  'shadow-wp': ['#59a14f', '#8cd17d', '#499894', '#86bcb6'],
-  'shadow-lazy': ['#e15759', '#ff9d9a', '#d37295', '#fabfd2'],
+/** One hue per mode in every chart; a mode's further configurations are lighter shades of it. */
+const MODE_HUES: Record<(typeof ALL_MODES)[number], string> = {
+  native: '#4e79a7', stage2: '#e8741a', 'shadow-wp': '#3f8f3a', 'shadow-lazy': '#d6383b',
 };
+
+/** Shade k of n of a hue: from the hue itself (k = 0) toward white, each one distinct. */
+function shade(hex: string, k: number, n: number): string {
+  const t = n <= 1 ? 0 : (0.7 * k) / (n - 1);
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).map((v) => Math.round(v + (255 - v) * t));
+  return '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
+}
 
 function colours(spec: ChartSpec, labels: string[]): string[] {
   if (spec.colours) return labels.map((_, i) => spec.colours![i] ?? PALETTE[i % PALETTE.length]!);
   if (!spec.byMode) return labels.map((_, i) => PALETTE[i % PALETTE.length]!);
-  const used: Record<string, number> = {};
+  const total: Record<string, number> = {}, used: Record<string, number> = {};
+  for (const l of labels) { const m = modeOf(l); if (m) total[m] = (total[m] ?? 0) + 1; }
   return labels.map((l, i) => {
     const mode = modeOf(l);
     if (mode === undefined) return PALETTE[i % PALETTE.length]!;
-    const shades = MODE_SHADES[mode]!;
-    const n = (used[mode] = (used[mode] ?? -1) + 1);
-    return shades[n % shades.length]!;
+    const k = (used[mode] = (used[mode] ?? -1) + 1);
+    return shade(MODE_HUES[mode], k, total[mode]!);
   });
 }
 
@@ -134,7 +139,9 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
   const n = data.labels.length;
   const perLabel = spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60;
   const lines = Math.max(1, ...data.labels.map((l) => { const w = wrap(l); return Array.isArray(w) ? w.length : 1; }));
-  const width = spec.horizontal ? 1100 : Math.max(900, 160 + n * Math.max(perLabel, lines > 1 ? 90 : 0));
+  // many series: the legend goes to the right, beside the plot, instead of squeezing it from below
+  const sideLegend = data.datasets.length > 6;
+  const width = (spec.horizontal ? 1100 : Math.max(900, 160 + n * Math.max(perLabel, lines > 1 ? 90 : 0))) + (sideLegend ? 560 : 0);
   const height = spec.horizontal ? Math.max(500, 200 + n * Math.max(perLabel, 16 * lines + 8)) : 600;
   const svg = format === 'svg' ? createCanvas(width, height, SvgExportFlag.RelativePathEncoding) : undefined;
   const png = svg ? undefined : createCanvas(width, height);
@@ -157,7 +164,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       font: { size: 14 },
       plugins: {
         title: { display: true, text: spec.title, font: { size: 20 } },
-        legend: { position: 'bottom', labels: { font: { size: 14 } } },
+        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 } } },
       },
       scales: {
         [spec.horizontal ? 'y' : 'x']: { stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle ?? '', font: { size: 15 } }, ticks: { font: { size: 13 } } },
