@@ -78,15 +78,19 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
   return names.flatMap((n) => all[n]).flatMap((spec) => panels(spec, results));
 }
 
-/** Past this many configurations on one axis a chart is split into a panel per workload. */
+/** Past this many configurations on one axis, or series in a chart by workload, a chart is split into a panel per workload. */
 export const MAX_CONFIGURATIONS = 24;
+const MAX_SERIES = 12;
 
 /** A chart over every configuration with more of them than fit: one panel (file) per workload. */
 function panels(spec: ChartSpec, results: PointResult[]): ChartSpec[] {
-  if (spec.x !== undefined) return [spec];
   const shown = spec.only ? results.filter(spec.only) : results;
   const workloads = [...new Set(shown.map((r) => r.point.label))];
-  if (workloads.length < 2 || new Set(shown.map((r) => configLabel(r, shown))).size <= MAX_CONFIGURATIONS) return [spec];
+  if (workloads.length < 2) return [spec];
+  // over every configuration: too many bars; grouped by workload: too many series (workloads whose sweeps differ leave most of them empty)
+  const crowded = spec.x === undefined ? new Set(shown.map((r) => configLabel(r, shown))).size > MAX_CONFIGURATIONS
+    : spec.x.length === 1 && spec.x[0] === 'workload' && chartData(spec, results).datasets.length > MAX_SERIES;
+  if (!crowded) return [spec];
   return workloads.map((w) => ({
     ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`,
     only: (r: PointResult) => r.point.label === w && (spec.only?.(r) ?? true),

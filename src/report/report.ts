@@ -1,6 +1,6 @@
 // report.md and its charts (charts/*.png) for a run: what was run, what went
 // wrong if anything did, a table per configuration and the charts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../experiments/experiment.js';
 import { argString } from '../experiments/points.js';
@@ -36,6 +36,8 @@ export interface ReportInput { exp: Experiment; results: PointResult[]; problems
 export function writeReport(dir: string, { exp, results, problems, provenance }: ReportInput): string[] {
   const ok = results.filter(isGood);
   const checked = exp.checks.map((c) => evaluate(c, ok));
+  // the charts directory is the report's: a redraw leaves no chart of an earlier drawing behind
+  rmSync(join(dir, 'charts'), { recursive: true, force: true });
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
   const crossed: string[] = [];
