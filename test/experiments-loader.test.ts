@@ -1,28 +1,8 @@
 // The experiment loader's errors: each names file:line:col and what is wrong,
 // for the schema's findings and for what only the loader knows (workloads and
 // their arguments, timing paths, implemented modes).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExperiment } from '../src/experiments/experiment.js';
-import { SpecErrors } from '../src/spec/source.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'el2sim-exp-'));
-let n = 0;
-
-/** Writes the YAML to a file and returns the loader's error messages (none: []). */
-function errors(yaml: string): string[] {
-  const file = join(dir, `e${n++}.yaml`);
-  writeFileSync(file, yaml);
-  try {
-    loadExperiment(file);
-    return [];
-  } catch (e) {
-    if (!(e instanceof SpecErrors)) throw e;
-    return e.errors.map((x) => x.message.replace(file, 'FILE'));
-  }
-}
+import { experimentErrors as errors } from './helpers/experiment-errors.js';
 
 const base = (extra: string) => `name: t\nworkloads:\n  - { name: gups, args: { mib: 1, iters: 1000 } }\n${extra}`;
 

@@ -1,27 +1,8 @@
 // An experiment file's problems are reported at once: the schema's and those of
 // the later checks (workloads, values, combinations) on the parts the schema
 // accepts; and every distinct problem of the combination check, not the first.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExperiment } from '../src/experiments/experiment.js';
-import { SpecErrors } from '../src/spec/source.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'el2sim-exp-'));
-let n = 0;
-
-function errors(yaml: string): string[] {
-  const file = join(dir, `e${n++}.yaml`);
-  writeFileSync(file, yaml);
-  try {
-    loadExperiment(file);
-    return [];
-  } catch (e) {
-    if (!(e instanceof SpecErrors)) throw e;
-    return e.errors.map((x) => x.message.replace(file, 'FILE'));
-  }
-}
+import { experimentErrors as errors } from './helpers/experiment-errors.js';
 
 const gups = 'name: t\nworkloads:\n  - { name: gups, args: { mib: 1, iters: 1000 } }\n';
 
