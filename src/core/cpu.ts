@@ -28,6 +28,10 @@ class HostTlbBank {
   /** The TLB model's L1 D entry (slot) each page came from; -1: none. */
   readonly rEntry = new Int32Array(HOST_TLB).fill(-1);
   readonly wEntry = new Int32Array(HOST_TLB).fill(-1);
+  /** Pages code is fetched from, with their TLB model's L1 I entry (slot; -1: none). */
+  readonly fTag = new Float64Array(HOST_TLB).fill(NaN);
+  readonly fPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  readonly fEntry = new Int32Array(HOST_TLB).fill(-1);
 }
 
 export class Cpu implements SysCtx {
@@ -193,6 +197,7 @@ export class Cpu implements SysCtx {
   private wPage = this.banks[0]!.wPage;
   private rEntry = this.banks[0]!.rEntry;
   private wEntry = this.banks[0]!.wEntry;
+  private fTag = this.banks[0]!.fTag;
 
   /**
    * The TLB model entry of the last rpage/wpage host hit, for `timing` to count; -1 after a
@@ -245,17 +250,22 @@ export class Cpu implements SysCtx {
     for (const b of this.banks) {
       b.rTag.fill(NaN);
       b.wTag.fill(NaN);
+      b.fTag.fill(NaN);
     }
     this.fetchVpn = NaN;
   }
-  /** Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and TLB model entry (L1 D slot, -1: none). */
-  flushHostTlbWhere(stale: (vpn: number, entry: number) => boolean): void {
+  /**
+   * Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and
+   * TLB model entry (-1: none): an L1 D slot for data, an L1 I slot for fetches (`fetch`).
+   */
+  flushHostTlbWhere(stale: (vpn: number, entry: number, fetch: boolean) => boolean): void {
     for (const b of this.banks) {
       for (let i = 0; i < HOST_TLB; i++) {
         // empty entries (NaN tags) need no question
-        const r = b.rTag[i]!, w = b.wTag[i]!;
-        if (r === r && stale(r, b.rEntry[i]!)) b.rTag[i] = NaN;
-        if (w === w && stale(w, b.wEntry[i]!)) b.wTag[i] = NaN;
+        const r = b.rTag[i]!, w = b.wTag[i]!, f = b.fTag[i]!;
+        if (r === r && stale(r, b.rEntry[i]!, false)) b.rTag[i] = NaN;
+        if (w === w && stale(w, b.wEntry[i]!, false)) b.wTag[i] = NaN;
+        if (f === f && stale(f, b.fEntry[i]!, true)) b.fTag[i] = NaN;
       }
     }
     this.fetchVpn = NaN;
@@ -276,9 +286,10 @@ export class Cpu implements SysCtx {
       }
     }
   }
-  /** Drops the fetch page if it came from the L1 I TLB model entry in `slot` (it left the L1 TLB). */
+  /** Drops the host-side copies of an L1 I TLB model entry, by slot (it left the L1 TLB). */
   dropHostFetch(slot: number): void {
     if (this.fetchEntry === slot) this.fetchVpn = NaN;
+    for (const b of this.banks) for (let i = 0; i < HOST_TLB; i++) if (b.fEntry[i] === slot) b.fTag[i] = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;
@@ -387,7 +398,8 @@ export class Cpu implements SysCtx {
     if (el !== this.el) {
       const b = this.banks[el]!;
       this.rTag = b.rTag; this.wTag = b.wTag; this.rPage = b.rPage; this.wPage = b.wPage; this.rEntry = b.rEntry; this.wEntry = b.wEntry;
-      this.fetchVpn = NaN; // execute permission depends on the EL
+      this.fTag = b.fTag;
+      this.fetchVpn = NaN; // execute permission depends on the EL: the new EL's bank serves it
     }
     this.el = el;
     this.spsel = spsel;
@@ -530,8 +542,20 @@ export class Cpu implements SysCtx {
   private enterPage(pc: number, vpn: number): void {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
-    const p = this.lookupPage(vpn, Access.Fetch, pc);
-    if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
+    const i = vpn & (HOST_TLB - 1);
+    const b = this.banks[this.el]!;
+    let p: Page, entry: number;
+    if (this.fTag[i] === vpn) {
+      // a host hit is an L1 I hit, as for data: counted as the lookup would have
+      p = b.fPage[i]!;
+      entry = b.fEntry[i]!;
+      if (this.timing !== null) this.cycles += this.timing.fetch(entry);
+    } else {
+      p = this.lookupPage(vpn, Access.Fetch, pc);
+      if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
+      entry = this.fill.entry;
+      this.fTag[i] = vpn; b.fPage[i] = p; b.fEntry[i] = entry;
+    }
     if (!p.decoded) {
       p.decoded = new Array(PAGE_SIZE / 4);
       // A page that now holds code loses its write-cache entries, at whatever VA and EL (aliases
@@ -540,7 +564,7 @@ export class Cpu implements SysCtx {
     }
     this.fetchPage = p;
     this.fetchVpn = vpn;
-    this.fetchEntry = this.fill.entry;
+    this.fetchEntry = entry;
   }
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
   private buildBlock(p: Page, idx: number): Block {
