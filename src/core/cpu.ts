@@ -13,8 +13,10 @@ export type Exec = (c: Cpu) => void;
 /** Turns an instruction word into its executable form, its cost in cycles, and whether a basic block ends with it. */
 export type Decoder = ((word: number) => { exec: Exec; cost: number; endsBlock: boolean }) & {
   /** The instructions' inline forms, for compiled blocks (src/core/block.ts); without it they call the closures. */
-  inline?: InlineSource;
+  inline?: InlineSource<Cpu>;
 };
+/** What the CPU keeps in Page.decoded. */
+type PageBlocks = (Block<Cpu> | undefined)[];
 
 const TWO32 = 4294967296;
 const HOST_TLB = 256;
@@ -56,7 +58,7 @@ export class Cpu implements SysCtx {
   instructions = 0;
   cycles = 0;
   /** The block being executed and its first PC (retired/elapsed count its instructions that already ran). */
-  private block: Block | null = null;
+  private block: Block<Cpu> | null = null;
   private blockPc = 0;
   /** Exclusive monitor: the reserved address, NaN when open. */
   exclusive = NaN;
@@ -483,7 +485,7 @@ export class Cpu implements SysCtx {
       else if (this.timing !== null) this.cycles += this.timing.fetch(this.fetchEntry);
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
       if (this.il) throw new ArchException(EC.ILLEGAL_STATE, 0);
-      const b = this.fetchPage!.decoded![idx] ?? this.buildBlock(this.fetchPage!, idx);
+      const b = (this.fetchPage!.decoded as PageBlocks)[idx] ?? this.buildBlock(this.fetchPage!, idx);
       if (this.instructions + b.n > limit) {
         if (this.instructions >= limit) return;
         this.step(b);
@@ -509,7 +511,7 @@ export class Cpu implements SysCtx {
       this.pc = this.npc;
     }
   }
-  private interpret(b: Block, pc: number): void {
+  private interpret(b: Block<Cpu>, pc: number): void {
     const fns = b.fns;
     this.pc = pc;
     fns[0](this);
@@ -532,7 +534,7 @@ export class Cpu implements SysCtx {
   }
 
   /** Runs only the first instruction of a block (to stop exactly at an instruction limit). */
-  private step(b: Block): void {
+  private step(b: Block<Cpu>): void {
     this.npc = this.pc + 4;
     b.fns[0](this);
     this.instructions++;
@@ -567,7 +569,7 @@ export class Cpu implements SysCtx {
     this.fetchEntry = entry;
   }
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
-  private buildBlock(p: Page, idx: number): Block {
+  private buildBlock(p: Page, idx: number): Block<Cpu> {
     const fns: Exec[] = [];
     const costs: number[] = [];
     const words: number[] = [];
@@ -579,7 +581,7 @@ export class Cpu implements SysCtx {
       words.push(w);
       if (d.endsBlock) break;
     }
-    const b = new Block(fns, costs, words);
+    const b = new Block<Cpu>(fns, costs, words);
     p.decoded![idx] = b;
     return b;
   }
