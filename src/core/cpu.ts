@@ -257,17 +257,17 @@ export class Cpu implements SysCtx {
     this.fetchVpn = NaN;
   }
   /**
-   * Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and
-   * TLB model entry (-1: none): an L1 D slot for data, an L1 I slot for fetches (`fetch`).
+   * Drops the host-side TLB entries (every bank) but those of the upper half (negative page
+   * numbers) whose TLB model entry `global` says matches every ASID: what a change of ASID leaves
+   * valid. `global` gets an L1 D slot for data, an L1 I slot for fetches (`fetch`).
    */
-  flushHostTlbWhere(stale: (vpn: number, entry: number, fetch: boolean) => boolean): void {
+  flushHostTlbKeepingGlobal(global: (entry: number, fetch: boolean) => boolean): void {
     for (const b of this.banks) {
       for (let i = 0; i < HOST_TLB; i++) {
-        // empty entries (NaN tags) need no question
-        const r = b.rTag[i]!, w = b.wTag[i]!, f = b.fTag[i]!;
-        if (r === r && stale(r, b.rEntry[i]!, false)) b.rTag[i] = NaN;
-        if (w === w && stale(w, b.wEntry[i]!, false)) b.wTag[i] = NaN;
-        if (f === f && stale(f, b.fEntry[i]!, true)) b.fTag[i] = NaN;
+        // lower-half and empty (NaN) tags need no question
+        if (!(b.rTag[i]! < 0 && b.rEntry[i]! >= 0 && global(b.rEntry[i]!, false))) b.rTag[i] = NaN;
+        if (!(b.wTag[i]! < 0 && b.wEntry[i]! >= 0 && global(b.wEntry[i]!, false))) b.wTag[i] = NaN;
+        if (!(b.fTag[i]! < 0 && b.fEntry[i]! >= 0 && global(b.fEntry[i]!, true))) b.fTag[i] = NaN;
       }
     }
     this.fetchVpn = NaN;
@@ -454,10 +454,24 @@ export class Cpu implements SysCtx {
       try {
         this.runInner(limit);
       } catch (e) {
+        this.retireBefore();
         if (!(e instanceof ArchException)) throw e;
         onException(e);
       }
     }
+  }
+  /**
+   * After an exception (or a debugger's redirect) in mid-block: charges the block's instructions
+   * before the faulting one (at this.pc), which retired. Here rather than around each block, which
+   * would cost a catch and a rethrow per exception.
+   */
+  private retireBefore(): void {
+    const b = this.block;
+    if (b === null) return;
+    const i = (this.pc - this.blockPc) / 4;
+    this.instructions += i;
+    this.cycles += b.prefix[i]!;
+    this.block = null;
   }
   /** Set by the environment to end run() early (exit, power-off). */
   stopped = false;
@@ -494,17 +508,9 @@ export class Cpu implements SysCtx {
       this.npc = pc + 4 * b.n;
       this.block = b;
       this.blockPc = pc;
-      try {
-        if (b.compiled) b.compiled(this);
-        else this.interpret(b, pc);
-      } catch (e) {
-        // the instructions before the faulting one (at this.pc) retired
-        const i = (this.pc - pc) / 4;
-        this.instructions += i;
-        this.cycles += b.prefix[i];
-        this.block = null;
-        throw e;
-      }
+      // an exception leaves this.block set: run() charges what retired (retireBefore)
+      if (b.compiled) b.compiled(this);
+      else this.interpret(b, pc);
       this.block = null;
       this.instructions += b.n;
       this.cycles += b.cost;

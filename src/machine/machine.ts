@@ -134,7 +134,7 @@ export class Machine {
       if (!TRANSLATION_CONTROLS.has(name)) return;
       this.mmu.regimeChanged();
       // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
-      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbWhere((vpn, e, fetch) => !(vpn < 0 && e >= 0 && (fetch ? this.mmu.mmu.tlb.l1i : this.mmu.mmu.tlb.l1d).isGlobal(e)));
+      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? this.mmu.mmu.tlb.l1i : this.mmu.mmu.tlb.l1d).isGlobal(e));
       else this.cpu.flushHostTlb();
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
