@@ -128,13 +128,14 @@ export class Machine {
     const ram = this.bus.ram;
     this.caches.peek = (pa) => ram.page(pa)?.view.getUint32(pa & 0xffc, true) ?? 0;
     this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
+    const tlb = this.mmu.mmu.tlb;
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
       if (name === 'MDCR_EL2') this.pmu.mdcrWritten();
       if (!TRANSLATION_CONTROLS.has(name)) return;
       this.mmu.regimeChanged();
       // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
-      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? this.mmu.mmu.tlb.l1i : this.mmu.mmu.tlb.l1d).isGlobal(e));
+      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? tlb.l1i : tlb.l1d).isGlobal(e));
       else this.cpu.flushHostTlb();
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
