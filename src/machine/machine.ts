@@ -324,10 +324,11 @@ export class Machine {
     const c = this.cpu, from = c.el;
     exceptionReturn(c);
     this.exceptions.returns++;
-    this.pmu.elChanged(from, c.el);
+    // the ERET's own cost belongs to the EL that executed it: charged before the ledger and the PMU switch EL
     c.cycles += this.opts.timing.exception.eret;
     this.exceptionCycles += this.opts.timing.exception.eret;
-    if (c.el !== from) this.ledger.returned(from, c.el); // the ERET's own cost belongs to the EL that executed it
+    this.pmu.elChanged(from, c.el);
+    if (c.el !== from) this.ledger.returned(from, c.el);
     this.event = true; // an exception return sets the event register
     c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
   }
