@@ -17,6 +17,7 @@
 // Everything is a pure function of the access sequence and the cycle at which
 // each access issues, so a run is as deterministic as before.
 import type { CacheLevelTiming, PrefetcherTiming, Timing } from '../spec/timing.js';
+import { setMaskOf, setOf } from './set-index.js';
 
 export interface CacheStats { hits: number; misses: number }
 export interface PrefetchStats {
@@ -45,10 +46,13 @@ export class CacheLevel {
   readonly ready: Float64Array;
   /** Per way: 1 while a prefetched line waits for its first demand access. */
   readonly prefetched: Uint8Array;
+  /** setMaskOf(sets). */
+  private readonly setMask: number;
 
   constructor(cfg: CacheLevelTiming, lineBytes: number) {
     this.ways = cfg.ways;
     this.sets = (cfg.sizeKiB * 1024) / lineBytes / cfg.ways;
+    this.setMask = setMaskOf(this.sets);
     this.latency = cfg.latency;
     this.tags = new Float64Array(this.sets * this.ways).fill(-1);
     this.stamps = new Float64Array(this.sets * this.ways);
@@ -59,14 +63,14 @@ export class CacheLevel {
 
   /** The way holding `line`, or -1; changes neither the LRU order nor the stats. */
   find(line: number): number {
-    const base = (line % this.sets) * this.ways;
+    const base = setOf(line, this.sets, this.setMask) * this.ways;
     for (let i = base; i < base + this.ways; i++) if (this.tags[i] === line) return i;
     return -1;
   }
 
   /** Installs `line` (not present) as a prefetch fill arriving at cycle `ready`; not a demand access, so no stats. */
   fill(line: number, ready: number, prefetched: boolean): void {
-    const set = line % this.sets, base = set * this.ways;
+    const set = setOf(line, this.sets, this.setMask), base = set * this.ways;
     let victim = base;
     for (let i = base + 1; i < base + this.ways; i++) if (this.stamps[i]! < this.stamps[victim]!) victim = i;
     this.tags[victim] = line;
@@ -79,7 +83,7 @@ export class CacheLevel {
   /** Looks up a line (its number: PA / line size); on a miss the LRU way of its set is refilled with it. */
   access(line: number): boolean {
     const ways = this.ways, tags = this.tags, stamps = this.stamps;
-    const set = line % this.sets;
+    const set = setOf(line, this.sets, this.setMask);
     if (tags[this.mru[set]!] === line) {
       this.lastWay = this.mru[set]!;
       this.stats.hits++;
@@ -119,7 +123,7 @@ export class CacheLevel {
 
 /** A prefetcher's settings with the model's defaults (off) where a timing object has none. */
 const PREFETCH_OFF: PrefetcherTiming = { enabled: false, degree: 1, distance: 1 };
-/** Stride-detector entries (one per 4 KiB page recently missed in, direct mapped by page number). */
+/** Stride-detector entries (one per 4 KiB page recently missed in, direct mapped by page number); a power of two. */
 const STREAMS = 16;
 
 export class CacheHierarchy {
@@ -266,13 +270,15 @@ export class CacheHierarchy {
   /** Drops the stores that have completed by cycle `now`. */
   private retire(now: number): void {
     while (this.sbCount !== 0 && this.sbDone[this.sbHead]! <= now) {
-      this.sbHead = (this.sbHead + 1) % this.sbEntries;
+      this.sbHead = this.sbHead + 1 === this.sbEntries ? 0 : this.sbHead + 1;
       this.sbCount--;
     }
   }
 
   private buffered(word: number): boolean {
-    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = (j + 1) % this.sbEntries) if (this.sbWord[j] === word) return true;
+    // the ring is walked without `%` (an integer division per step, in the hot path of every load)
+    const words = this.sbWord, n = this.sbEntries;
+    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = j + 1 === n ? 0 : j + 1) if (words[j] === word) return true;
     return false;
   }
 
@@ -297,14 +303,14 @@ export class CacheHierarchy {
       const start = Math.max(now, this.storeMiss[slot]!);
       done = start + lat;
       this.storeMiss[slot] = done;
-      this.storeMissNext = (slot + 1) % this.mlp;
+      this.storeMissNext = slot + 1 === this.mlp ? 0 : slot + 1;
       // a load of another word of the line waits for the fill
       const l1 = this.l1d;
       l1.ready[l1.find(line)] = done;
     }
     done = Math.max(done, this.sbLast);
     this.sbLast = done;
-    const tail = (this.sbHead + this.sbCount) % this.sbEntries;
+    const end = this.sbHead + this.sbCount, tail = end >= this.sbEntries ? end - this.sbEntries : end;
     this.sbWord[tail] = Math.floor(pa / 8);
     this.sbDone[tail] = done;
     this.sbCount++;
@@ -373,7 +379,7 @@ export class CacheHierarchy {
    */
   private train(line: number, now: number): void {
     if (!this.pf1.enabled && !this.pf2.enabled) return;
-    const page = Math.floor(line / this.linesPerPage), e = page % STREAMS;
+    const page = Math.floor(line / this.linesPerPage), e = page & (STREAMS - 1);
     if (this.stPage[e] !== page) {
       this.stPage[e] = page;
       this.stLast[e] = line;

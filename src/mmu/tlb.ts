@@ -21,6 +21,7 @@
 import type { Access, Perms, Translation, WalkOut } from './walker.js';
 import { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp, type TlbiRecord } from './tlbi.js';
 import type { Timing } from '../spec/timing.js';
+import { setMaskOf, setOf } from '../mem/set-index.js';
 
 export type TlbRegime = 'el10' | 'el2';
 /** Kind of access a lookup is made for (the walker's 'fetch' is 'instruction'). */
@@ -117,6 +118,8 @@ export class Tlb {
   readonly entries: number;
   readonly ways: number;
   readonly sets: number;
+  /** setMaskOf(sets). */
+  private readonly setMask: number;
   readonly replacement: Replacement;
   /** Hits then misses, by kind (KIND_INDEX): plain numbers, since the fast path counts every access. */
   private readonly counts = new Float64Array(6);
@@ -186,6 +189,7 @@ export class Tlb {
     this.entries = opts.entries;
     this.ways = ways;
     this.sets = opts.entries / ways;
+    this.setMask = setMaskOf(this.sets);
     this.replacement = opts.replacement;
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
     const n = opts.entries;
@@ -271,7 +275,7 @@ export class Tlb {
       const s = shifts[j]!;
       const vpn = s === PAGE4K_SHIFT ? p4 : Math.floor(p4 / POW2[s - PAGE4K_SHIFT]!);
       // a set's entries are in its slots (order does not matter: `seq` decides between matches)
-      const base = (vpn % this.sets) * ways, end = base + ways, vpns = this.vpn;
+      const base = setOf(vpn, this.sets, this.setMask) * ways, end = base + ways, vpns = this.vpn;
       let best = -1;
       for (let i = base; i < end; i++) {
         if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
@@ -367,7 +371,7 @@ export class Tlb {
 
   /** The slot for an entry with these tags: the one with the same tags, a free way of its set, or the victim. */
   private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
-    const set = vpn % this.sets, base = set * this.ways, n = this.setCount[set]!;
+    const set = setOf(vpn, this.sets, this.setMask), base = set * this.ways, n = this.setCount[set]!;
     const stamp = ++this.clock, seq = ++this.seqClock;
     // the entry with the same tags (at most one), and the least recently used one (stamps are unique)
     let s = -1, lru = base;
