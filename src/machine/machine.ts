@@ -18,7 +18,7 @@ import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
-import { SLOT, F } from '../generated/sysregs.js';
+import { SLOT, F, TRANSLATION_CONTROLS } from '../generated/sysregs.js';
 import { PhysicalSpace } from './bus-space.js';
 import { MmuSpace } from './mmu-space.js';
 import { instructionSyndrome } from './abort-syndrome.js';
@@ -43,9 +43,7 @@ export const RAM_BASE = 0x4000_0000;
 const S1PTW = 1 << 7;
 const FSC_EXTERNAL = 0b010000;
 
-/** Registers whose writes change how addresses translate. */
-const TRANSLATION_CONTROLS = new Set(['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'HCR_EL2', 'VTCR_EL2', 'VTTBR_EL2']);
-/** Registers whose writes the stats count (`sysregWrites.<name>`): the translation controls and the memory attributes. */
+/** Registers whose writes the stats count (`sysregWrites.<name>`): the translation controls (spec/sysregs) and the memory attributes. */
 const COUNTED_WRITES = new Set([...TRANSLATION_CONTROLS, 'MAIR_EL1', 'MAIR_EL2']);
 export const UART_BASE = 0x0900_0000;
 
