@@ -207,12 +207,17 @@ export class Cpu implements SysCtx {
    */
   private hitEntry = -1;
 
-  /** Looks a page up in the address space, with `fill` reset. */
+  /** Looks a page up in the address space, with `fill` reset; charges the translation's cycles, a faulting one's too. */
   private lookupPage(vpn: number, access: Access, a: number): Page {
     const f = this.fill;
     f.entry = -1;
     f.writable = false;
-    return this.space.lookup(vpn, access, a, f);
+    f.cycles = 0;
+    try {
+      return this.space.lookup(vpn, access, a, f);
+    } finally {
+      this.cycles += f.cycles;
+    }
   }
 
   /** The page for a read at a; device pages are never cached. */

@@ -42,11 +42,13 @@ export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 /**
  * What a lookup tells the host-side TLB besides the page (the CPU resets it before each lookup):
  * the TLB model's entry behind the translation, which the host TLB keeps with its copy (-1: none),
- * and whether a write at the same EL may use the same translation (then one lookup fills both sides).
+ * whether a write at the same EL may use the same translation (then one lookup fills both sides),
+ * and the cycles the translation cost, which the CPU charges (also when the lookup throws a fault).
  */
 export class HostFill {
   entry = -1;
   writable = false;
+  cycles = 0;
 }
 
 /** Maps a virtual page number to the page behind it, or throws the architectural fault. */
