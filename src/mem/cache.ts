@@ -29,14 +29,18 @@ export interface PrefetchStats {
   late: number;
 }
 
-/** One set-associative level: the line tags and their last-use stamps, way by way within a set. */
+/**
+ * One set-associative level: the line tags and their last-use stamps, way by way within a set.
+ * Way i's tag and stamp are neighbours (`tagStamp[2i]`, `[2i + 1]`): a miss scans both over its
+ * set, and in one array a set is one run of host memory, not two far apart (the L2 and the LLC
+ * are megabytes of tags, so host cache misses are much of what a lookup costs).
+ */
 export class CacheLevel {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   readonly latency: number;
   private readonly sets: number;
   private readonly ways: number;
-  private readonly tags: Float64Array;
-  private readonly stamps: Float64Array;
+  private readonly tagStamp: Float64Array;
   /** Per set, the way used last: a hit there needs no scan and no new stamp (it is already the most recent). */
   private readonly mru: Int32Array;
   private clock = 0;
@@ -54,8 +58,8 @@ export class CacheLevel {
     this.sets = (cfg.sizeKiB * 1024) / lineBytes / cfg.ways;
     this.setMask = setMaskOf(this.sets);
     this.latency = cfg.latency;
-    this.tags = new Float64Array(this.sets * this.ways).fill(-1);
-    this.stamps = new Float64Array(this.sets * this.ways);
+    this.tagStamp = new Float64Array(2 * this.sets * this.ways);
+    for (let i = 0; i < this.tagStamp.length; i += 2) this.tagStamp[i] = -1;
     this.mru = Int32Array.from({ length: this.sets }, (_, set) => set * this.ways);
     this.ready = new Float64Array(this.sets * this.ways);
     this.prefetched = new Uint8Array(this.sets * this.ways);
@@ -63,18 +67,18 @@ export class CacheLevel {
 
   /** The way holding `line`, or -1; changes neither the LRU order nor the stats. */
   find(line: number): number {
-    const base = setOf(line, this.sets, this.setMask) * this.ways;
-    for (let i = base; i < base + this.ways; i++) if (this.tags[i] === line) return i;
+    const base = setOf(line, this.sets, this.setMask) * this.ways, ts = this.tagStamp;
+    for (let i = base; i < base + this.ways; i++) if (ts[2 * i] === line) return i;
     return -1;
   }
 
   /** Installs `line` (not present) as a prefetch fill arriving at cycle `ready`; not a demand access, so no stats. */
   fill(line: number, ready: number, prefetched: boolean): void {
-    const set = setOf(line, this.sets, this.setMask), base = set * this.ways;
+    const set = setOf(line, this.sets, this.setMask), base = set * this.ways, ts = this.tagStamp;
     let victim = base;
-    for (let i = base + 1; i < base + this.ways; i++) if (this.stamps[i]! < this.stamps[victim]!) victim = i;
-    this.tags[victim] = line;
-    this.stamps[victim] = ++this.clock;
+    for (let i = base + 1; i < base + this.ways; i++) if (ts[2 * i + 1]! < ts[2 * victim + 1]!) victim = i;
+    ts[2 * victim] = line;
+    ts[2 * victim + 1] = ++this.clock;
     this.mru[set] = victim;
     this.ready[victim] = ready;
     this.prefetched[victim] = prefetched ? 1 : 0;
@@ -82,10 +86,11 @@ export class CacheLevel {
 
   /** Looks up a line (its number: PA / line size); on a miss the LRU way of its set is refilled with it. */
   access(line: number): boolean {
-    const ways = this.ways, tags = this.tags, stamps = this.stamps;
+    const ways = this.ways, ts = this.tagStamp;
     const set = setOf(line, this.sets, this.setMask);
-    if (tags[this.mru[set]!] === line) {
-      this.lastWay = this.mru[set]!;
+    const mru = this.mru[set]!;
+    if (ts[2 * mru] === line) {
+      this.lastWay = mru;
       this.stats.hits++;
       return true;
     }
@@ -93,17 +98,17 @@ export class CacheLevel {
     const now = ++this.clock;
     let victim = base;
     for (let i = base; i < base + ways; i++) {
-      if (tags[i] === line) {
-        stamps[i] = now;
+      if (ts[2 * i] === line) {
+        ts[2 * i + 1] = now;
         this.mru[set] = i;
         this.lastWay = i;
         this.stats.hits++;
         return true;
       }
-      if (stamps[i]! < stamps[victim]!) victim = i;
+      if (ts[2 * i + 1]! < ts[2 * victim + 1]!) victim = i;
     }
-    tags[victim] = line;
-    stamps[victim] = now;
+    ts[2 * victim] = line;
+    ts[2 * victim + 1] = now;
     this.mru[set] = victim;
     this.lastWay = victim;
     this.ready[victim] = 0;
@@ -116,8 +121,8 @@ export class CacheLevel {
   invalidate(line: number): void {
     const w = this.find(line);
     if (w < 0) return;
-    this.tags[w] = -1;
-    this.stamps[w] = 0;
+    this.tagStamp[2 * w] = -1;
+    this.tagStamp[2 * w + 1] = 0;
   }
 }
 
