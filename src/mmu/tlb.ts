@@ -22,6 +22,7 @@ import type { Access, Perms, Translation, WalkOut } from './walker.js';
 import { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp, type TlbiRecord } from './tlbi.js';
 import type { Timing } from '../spec/timing.js';
 import { setMaskOf, setOf } from '../mem/set-index.js';
+import { POW2, TWO32, modPow2 } from './pow2.js';
 
 export type TlbRegime = 'el10' | 'el2';
 /** Kind of access a lookup is made for (the walker's 'fetch' is 'instruction'). */
@@ -84,10 +85,14 @@ function log2(size: number): number {
   return s;
 }
 
+const PAGES44 = 2 ** 44;
+
 /** VA[55:12] of a VA given as a signed-64 Number (as the CPU holds addresses): the key `lookupPage` takes. */
 export function pageNumber(va: number): number {
   const p = Math.floor(va / 4096);
-  return p >= 0 ? p % 2 ** 44 : (p % 2 ** 44) + 2 ** 44;
+  // p mod 2^44; a negative multiple of 2^44 (VA[55:12] = 0 with VA[63:56] all ones) gives 2^44, as it always has
+  const m = modPow2(p, PAGES44);
+  return p < 0 && m === 0 ? PAGES44 : m;
 }
 
 /** VA[55:12] as a number (44 bits: exact in a double). */
@@ -100,10 +105,7 @@ export const KIND_INDEX = { instruction: 0, read: 1, write: 2 } as const;
 /** The walker's access codes (READ, WRITE, FETCH) as KIND_INDEX's. */
 export const KIND_OF_ACCESS: readonly (0 | 1 | 2)[] = [1, 2, 0];
 
-const TWO32 = 2 ** 32;
 
-/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
-const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 const EL10 = 0, EL2 = 1;
 const regimeCode = (r: TlbRegime) => (r === 'el2' ? EL2 : EL10);
 
@@ -339,7 +341,7 @@ export class Tlb {
     // VA[55:shift]; the offset of the VA in its page (shift <= 32 in Armv8.0: 1 GiB blocks at most)
     const h = vaHi & 0xffffff;
     const vpn = shift <= 32 ? h * POW2[32 - shift]! + Math.floor(vaLo / POW2[shift]!) : Math.floor(h / POW2[shift - 32]!);
-    const off = shift <= 32 ? vaLo % POW2[shift]! : (h % POW2[shift - 32]!) * TWO32 + vaLo;
+    const off = shift <= 32 ? modPow2(vaLo, POW2[shift]!) : modPow2(h, POW2[shift - 32]!) * TWO32 + vaLo;
     const s = this.place(vpn, shift, regime, regime === EL2 ? 0 : vmid, regime === EL2 ? -1 : tAsid);
     this.vaHi[s] = vaHi;
     this.vaLo[s] = vaLo;
