@@ -62,8 +62,8 @@ export interface AddressSpace {
  * included (full-system runs; user-mode runs have none).
  */
 export interface AccessTiming {
-  /** A load or store at physical address `pa`, translated by L1 D TLB entry `tlb` (-1: untranslated, or already looked up); returns its cycles. */
-  data(tlb: number, pa: number, write: boolean): number;
+  /** A load or store at offset `off` of RAM page `page`, translated by L1 D TLB entry `tlb` (-1: untranslated, or already looked up); returns its cycles. */
+  data(tlb: number, page: Page, off: number, write: boolean): number;
   /** A basic block fetched from a page translated by L1 I TLB entry `tlb` (-1: none); returns its cycles. */
   fetch(tlb: number): number;
 }

@@ -116,8 +116,6 @@ export class Machine {
     this.cpu = new Cpu(memory, opts.wrapDecoder ? opts.wrapDecoder(decoder) : decoder);
     memory.attach(this.cpu);
     this.cpu.timing = memory;
-    const ram = this.bus.ram;
-    this.caches.peek = (pa) => ram.page(pa)?.view.getUint32(pa & 0xffc, true) ?? 0;
     this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;

@@ -112,10 +112,10 @@ export class MemorySystem implements AddressSpace, AccessTiming {
     }
   }
 
-  /** A load or store at `pa`, translated by L1 D TLB entry `entry` (-1: untranslated, or counted by its lookup); returns its cycles. */
-  data(entry: number, pa: number, write: boolean): number {
+  /** A load or store at offset `off` of RAM page `page`, translated by L1 D TLB entry `entry` (-1: untranslated, or counted by its lookup); returns its cycles. */
+  data(entry: number, page: Page, off: number, write: boolean): number {
     this.dataAccesses++;
-    const c = this.caches.data(pa, write, this.cpu.elapsed);
+    const c = this.caches.data(page.pa + off, write, this.cpu.elapsed, page.view);
     this.memoryCycles += c;
     if (entry < 0) return c;
     this.l1d.touch(entry, write ? KIND_INDEX.write : KIND_INDEX.read);

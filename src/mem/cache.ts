@@ -174,8 +174,6 @@ export class CacheHierarchy {
   private readonly stStride = new Float64Array(STREAMS);
   /** Whether the last demand lookup missed in L1D. */
   private missed = false;
-  /** Reads 32 bits of RAM at a physical address (the dependence test of `loadMiss()`); none: every load miss may depend on the last. */
-  peek: ((pa: number) => number) | null = null;
 
   constructor(t: Pick<Timing, 'cache' | 'memory'> & Partial<Pick<Timing, 'storeBuffer' | 'prefetch'>>) {
     const c = t.cache;
@@ -260,8 +258,10 @@ export class CacheHierarchy {
    * Cycles a load or store at `pa` issued at cycle `now` costs the core. A load pays its
    * latency (overlapped with earlier misses as `loadMiss()` decides; a buffered store to the same
    * doubleword forwards at the L1 latency). A store costs nothing unless the buffer is full.
+   * `data` is the 4 KiB page of RAM holding pa, for the dependence test of a load miss (null:
+   * every load miss may depend on the last).
    */
-  data(pa: number, write: boolean, now: number): number {
+  data(pa: number, write: boolean, now: number, data: DataView | null = null): number {
     if (!this.enabled) return this.perfect;
     const line = Math.floor(pa / this.lineBytes);
     if (this.sbCount !== 0) this.retire(now);
@@ -269,7 +269,7 @@ export class CacheHierarchy {
     const lat = this.lookup(line, now);
     if (this.sbCount !== 0 && this.buffered(Math.floor(pa / 8))) return this.l1Latency;
     if (!this.missed || write) return lat;
-    return this.loadMiss(pa, lat, now);
+    return this.loadMiss(pa, lat, now, data);
   }
 
   /** Drops the stores that have completed by cycle `now`. */
@@ -339,7 +339,7 @@ export class CacheHierarchy {
    * pointers or indices; a chance match only makes an independent miss serial). Table walks
    * never reach here: they stay blocking. Barriers and exceptions close the group.
    */
-  private loadMiss(pa: number, lat: number, now: number): number {
+  private loadMiss(pa: number, lat: number, now: number, data: DataView | null): number {
     let cost = lat;
     const h = now - this.groupStall; // when the load would have issued had the group's misses not stalled the core
     if (this.groupCount !== 0 && this.groupCount < this.mlp && h - this.groupLead <= this.mlpWindow && !this.dependent(pa)) {
@@ -351,8 +351,8 @@ export class CacheHierarchy {
       this.groupStall = lat;
       this.groupCount = 1;
     }
-    if (this.peek !== null) {
-      this.lastMissValue = this.peek(pa);
+    if (data !== null) {
+      this.lastMissValue = data.getUint32(pa & 0xffc, true);
       this.lastMissValid = true;
     }
     return cost;
