@@ -65,9 +65,15 @@ export class CacheLevel {
     this.prefetched = new Uint8Array(this.sets * this.ways);
   }
 
-  /** The way holding `line`, or -1; changes neither the LRU order nor the stats. */
+  /**
+   * The way holding `line` (a line is in one way at most), or -1; changes neither the LRU order
+   * nor the stats. The set's most recent way first: a prefetcher asks again for the lines it
+   * just brought.
+   */
   find(line: number): number {
-    const base = setOf(line, this.sets, this.setMask) * this.ways, ts = this.tagStamp;
+    const set = setOf(line, this.sets, this.setMask), ts = this.tagStamp, mru = this.mru[set]!;
+    if (ts[2 * mru] === line) return mru;
+    const base = set * this.ways;
     for (let i = base; i < base + this.ways; i++) if (ts[2 * i] === line) return i;
     return -1;
   }
