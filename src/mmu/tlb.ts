@@ -159,6 +159,14 @@ export class Tlb {
 
   private readonly order: Int32Array;
   private readonly setCount: Int32Array;
+  /**
+   * The valid entries by page number and size: hash chains (`head` per bucket, `link` per slot), so
+   * a lookup or a fill compares the entries of its page only, not every way of a set (the L1 TLBs
+   * are one set of 32 or 48).
+   */
+  private readonly head: Int32Array;
+  private readonly link: Int32Array;
+  private readonly bucketBits: number;
   private clock = 0;
   private seqClock = 0;
   private rng: number;
@@ -219,6 +227,11 @@ export class Tlb {
     this.orig = new Array<Translation | undefined>(n).fill(undefined);
     this.order = new Int32Array(n);
     this.setCount = new Int32Array(this.sets);
+    let bits = 4;
+    while (1 << bits < 2 * n) bits++;
+    this.bucketBits = bits;
+    this.head = new Int32Array(1 << bits).fill(-1);
+    this.link = new Int32Array(n).fill(-1);
   }
 
   /** Number of valid entries. */
@@ -272,20 +285,44 @@ export class Tlb {
 
   private find(p4: number, regime: number, asid: number, vmid: number): number {
     if (this.count === 0) return -1;
-    const shifts = this.shifts, el2 = regime === EL2, ways = this.ways;
+    const shifts = this.shifts, el2 = regime === EL2, vpns = this.vpn, link = this.link;
     for (let j = 0; j < shifts.length; j++) {
       const s = shifts[j]!;
       const vpn = s === PAGE4K_SHIFT ? p4 : Math.floor(p4 / POW2[s - PAGE4K_SHIFT]!);
-      // a set's entries are in its slots (order does not matter: `seq` decides between matches)
-      const base = setOf(vpn, this.sets, this.setMask) * ways, end = base + ways, vpns = this.vpn;
+      // the page's entries, in any order: `seq` decides between matches
       let best = -1;
-      for (let i = base; i < end; i++) {
-        if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
+      for (let i = this.head[this.bucket(vpn, s)]!; i >= 0; i = link[i]!) {
+        if (vpns[i] === vpn && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
           && (this.asid[i] === -1 || this.asid[i] === asid) && (best < 0 || this.seq[i]! < this.seq[best]!)) best = i;
       }
       if (best >= 0) return best;
     }
     return -1;
+  }
+
+  /** The hash bucket of page number `vpn` (up to 44 bits) of size 2^shift. */
+  private bucket(vpn: number, shift: number): number {
+    const h = Math.imul((vpn >>> 0) ^ Math.imul((vpn / TWO32) >>> 0, 0x27d4eb2f) ^ Math.imul(shift, 0x85ebca6b), 0x9e3779b1);
+    return (h ^ (h >>> 15)) >>> (32 - this.bucketBits);
+  }
+
+  /** Puts the entry in slot s (its vpn and shift written) on its bucket's chain. */
+  private chain(s: number): void {
+    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
+    this.link[s] = this.head[b]!;
+    this.head[b] = s;
+  }
+
+  /** Takes the entry in slot s off its bucket's chain. */
+  private unchain(s: number): void {
+    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
+    if (this.head[b] === s) this.head[b] = this.link[s]!;
+    else {
+      let p = this.head[b]!;
+      while (this.link[p] !== s) p = this.link[p]!;
+      this.link[p] = this.link[s]!;
+    }
+    this.link[s] = -1;
   }
 
   /**
@@ -375,15 +412,15 @@ export class Tlb {
   private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
     const set = setOf(vpn, this.sets, this.setMask), base = set * this.ways, n = this.setCount[set]!;
     const stamp = ++this.clock, seq = ++this.seqClock;
-    // the entry with the same tags (at most one), and the least recently used one (stamps are unique)
-    let s = -1, lru = base;
-    const vpns = this.vpn, stamps = this.stamp, end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
-      if (stamps[i]! < stamps[lru]!) lru = i;
+    // the entry with the same tags (at most one): it stays on its chain; a new one joins one
+    let s = -1, joins = true;
+    const vpns = this.vpn, link = this.link;
+    for (let i = this.head[this.bucket(vpn, shift)]!; i >= 0; i = link[i]!) {
+      if (vpns[i] === vpn && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
     }
     if (s >= 0) {
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
+      joins = false;
     } else if (n < this.ways) {
       s = base;
       while (this.valid[s] === 1) s++;
@@ -394,12 +431,16 @@ export class Tlb {
       this.addShift(shift);
     } else {
       if (this.replacement === 'lru') {
-        s = lru; // the set is full: every slot holds an entry
+        // the set is full: every slot holds an entry; the least recently used one (stamps are unique)
+        const stamps = this.stamp, end = base + this.ways;
+        s = base;
+        for (let i = base + 1; i < end; i++) if (stamps[i]! < stamps[s]!) s = i;
       } else {
         s = this.order[base + (this.nextRandom() % this.ways)]!;
       }
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
       this.evictions++;
+      this.unchain(s);
       if (this.shift[s] !== shift) {
         this.removeShift(this.shift[s]!);
         this.addShift(shift);
@@ -407,6 +448,7 @@ export class Tlb {
     }
     this.vpn[s] = vpn;
     this.shift[s] = shift;
+    if (joins) this.chain(s);
     this.regime[s] = regime;
     this.vmid[s] = vmid;
     this.asid[s] = asid;
@@ -425,6 +467,7 @@ export class Tlb {
         const i = this.order[base + k]!;
         if (pred(this, i)) {
           this.removeShift(this.shift[i]!);
+          this.unchain(i);
           this.valid[i] = 0;
           this.orig[i] = undefined;
         } else {
