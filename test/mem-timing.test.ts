@@ -65,11 +65,16 @@ describe('store buffer', () => {
 });
 
 describe('memory-level parallelism', () => {
-  /** A hierarchy whose "RAM" holds `value` at every address (what the dependence test reads). */
-  function withValue(value: number, ...set: string[]): CacheHierarchy {
+  /** A hierarchy whose loads read `value` at every address (what the dependence test reads). */
+  function withValue(value: number, ...set: string[]): Pick<CacheHierarchy, 'data' | 'access' | 'drain'> {
     const c = caches(...set);
-    c.peek = () => value;
-    return c;
+    const page = new DataView(new ArrayBuffer(PAGE));
+    for (let off = 0; off < PAGE; off += 4) page.setUint32(off, value, true);
+    return {
+      data: (pa: number, write: boolean, now: number) => c.data(pa, write, now, page),
+      access: (pa: number) => c.access(pa),
+      drain: (now: number) => c.drain(now),
+    };
   }
 
   it('independent load misses overlap: the later ones in the window cost what exceeds the stall so far', () => {

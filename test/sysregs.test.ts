@@ -112,6 +112,14 @@ describe('the loaded spec', () => {
 });
 
 describe('generated table', () => {
+  it('lists the translation controls the spec marks, each a stored register', () => {
+    expect([...G.TRANSLATION_CONTROLS].sort()).toEqual([
+      'HCR_EL2', 'SCTLR_EL1', 'SCTLR_EL2', 'TCR_EL1', 'TCR_EL2', 'TTBR0_EL1', 'TTBR0_EL2', 'TTBR1_EL1', 'VTCR_EL2', 'VTTBR_EL2',
+    ]);
+    for (const name of G.TRANSLATION_CONTROLS) expect(reg(name).slot, name).toBeGreaterThanOrEqual(0);
+    expect(loadSysregs().entries.filter((e) => e.translation).map((e) => e.name).sort()).toEqual([...G.TRANSLATION_CONTROLS].sort());
+  });
+
   it('looks up by key and by upper-case name', () => {
     expect(sysregByKey.get(0xc100)?.name).toBe('TTBR0_EL1');
     expect(reg('CURRENTEL').name).toBe('CurrentEL');

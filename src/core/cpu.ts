@@ -207,12 +207,17 @@ export class Cpu implements SysCtx {
    */
   private hitEntry = -1;
 
-  /** Looks a page up in the address space, with `fill` reset. */
+  /** Looks a page up in the address space, with `fill` reset; charges the translation's cycles, a faulting one's too. */
   private lookupPage(vpn: number, access: Access, a: number): Page {
     const f = this.fill;
     f.entry = -1;
     f.writable = false;
-    return this.space.lookup(vpn, access, a, f);
+    f.cycles = 0;
+    try {
+      return this.space.lookup(vpn, access, a, f);
+    } finally {
+      this.cycles += f.cycles;
+    }
   }
 
   /** The page for a read at a; device pages are never cached. */
@@ -304,7 +309,7 @@ export class Cpu implements SysCtx {
     if (off + size > PAGE_SIZE) return this.readSplit(a, size);
     const p = this.rpage(a);
     if (p.mmio) return p.mmio.read(p.mmioBase + off, size);
-    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p.pa + off, false);
+    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p, off, false);
     const v = p.view;
     switch (size) {
       case 1: return BigInt(v.getUint8(off));
@@ -318,7 +323,7 @@ export class Cpu implements SysCtx {
     if (off + size > PAGE_SIZE) return this.writeSplit(a, size, val);
     const p = this.wpage(a);
     if (p.mmio) return p.mmio.write(p.mmioBase + off, size, BigInt.asUintN(size * 8, val));
-    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p.pa + off, true);
+    if (this.timing !== null) this.cycles += this.timing.data(this.hitEntry, p, off, true);
     const v = p.view;
     switch (size) {
       case 1: v.setUint8(off, Number(val & 0xffn)); break;
@@ -345,7 +350,7 @@ export class Cpu implements SysCtx {
       if (p.mmio) { this.loadValue(t, p.mmio.read(p.mmioBase + off, size), size, sx); return; }
       entry = -1; // the lookup counted the access
     }
-    if (this.timing !== null) this.cycles += this.timing.data(entry, p.pa + off, false);
+    if (this.timing !== null) this.cycles += this.timing.data(entry, p, off, false);
     const v = p.view;
     const u = this.u32;
     if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
@@ -371,7 +376,7 @@ export class Cpu implements SysCtx {
     const off = a & (PAGE_SIZE - 1);
     if (this.wTag[i] !== vpn || off + size > PAGE_SIZE) { this.write(a, size, this.r[t]); return; }
     const p = this.wPage[i]!;
-    if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i]!, p.pa + off, true);
+    if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i]!, p, off, true);
     const v = p.view;
     const u = this.u32;
     if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }

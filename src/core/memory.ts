@@ -42,11 +42,13 @@ export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 /**
  * What a lookup tells the host-side TLB besides the page (the CPU resets it before each lookup):
  * the TLB model's entry behind the translation, which the host TLB keeps with its copy (-1: none),
- * and whether a write at the same EL may use the same translation (then one lookup fills both sides).
+ * whether a write at the same EL may use the same translation (then one lookup fills both sides),
+ * and the cycles the translation cost, which the CPU charges (also when the lookup throws a fault).
  */
 export class HostFill {
   entry = -1;
   writable = false;
+  cycles = 0;
 }
 
 /** Maps a virtual page number to the page behind it, or throws the architectural fault. */
@@ -60,8 +62,8 @@ export interface AddressSpace {
  * included (full-system runs; user-mode runs have none).
  */
 export interface AccessTiming {
-  /** A load or store at physical address `pa`, translated by L1 D TLB entry `tlb` (-1: untranslated, or already looked up); returns its cycles. */
-  data(tlb: number, pa: number, write: boolean): number;
+  /** A load or store at offset `off` of RAM page `page`, translated by L1 D TLB entry `tlb` (-1: untranslated, or already looked up); returns its cycles. */
+  data(tlb: number, page: Page, off: number, write: boolean): number;
   /** A basic block fetched from a page translated by L1 I TLB entry `tlb` (-1: none); returns its cycles. */
   fetch(tlb: number): number;
 }

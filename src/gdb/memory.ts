@@ -8,7 +8,7 @@ import { PAGE_SIZE } from '../core/memory.js';
 import type { Cpu } from '../core/cpu.js';
 import { SLOT, F } from '../generated/sysregs.js';
 import type { Machine } from '../machine/machine.js';
-import { MmuSpace } from '../machine/mmu-space.js';
+import { MemorySystem } from '../machine/memory-system.js';
 import { walk, isFault, type WalkResult } from '../mmu/walker.js';
 import type { Regimes } from '../machine/address-translate.js';
 import type { Stage1Regime, Stage2Regime } from '../mmu/regime.js';
@@ -25,10 +25,10 @@ export interface WalkStep { stage: 1 | 2; level: number; pa: number; desc: bigin
 const hex = (v: number | bigint) => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
 
 export class DebugMemory {
-  readonly space: MmuSpace;
+  readonly space: MemorySystem;
 
   constructor(private readonly m: Machine) {
-    if (!(m.cpu.space instanceof MmuSpace)) throw new Error('the debugger needs the machine\'s MMU address space');
+    if (!(m.cpu.space instanceof MemorySystem)) throw new Error('the debugger needs the machine\'s memory system');
     this.space = m.cpu.space;
   }
 

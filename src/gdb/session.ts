@@ -3,6 +3,7 @@
 // `before` ahead of instructions (src/machine/debug-run.ts); a stop serves the
 // debugger's packets right there, the machine's state exactly as execution
 // left it, and returns to let the instruction run.
+import { TRANSLATION_CONTROLS } from '../generated/sysregs.js';
 import type { Cpu, Exec } from '../core/cpu.js';
 import type { Machine, RunResult } from '../machine/machine.js';
 import { DebugKill, DebugRunner, Redirect, type InstructionCheck } from '../machine/debug-run.js';
@@ -20,7 +21,6 @@ const POLL_INTERVAL = 1 << 16;
 const POLL_ARMED = 1 << 12;
 
 const SIGINT = 2, SIGTRAP = 5;
-const TRANSLATION_CONTROLS = new Set(['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'HCR_EL2', 'VTCR_EL2', 'VTTBR_EL2']);
 
 type StopWhy = { signal: number; extra?: string };
 type WatchKind = 'write' | 'read' | 'access';
@@ -41,7 +41,6 @@ export class GdbSession implements InstructionCheck {
   private readonly reader = new PacketReader();
   private readonly regs: GdbRegister[];
   private readonly xml: string;
-  private machine: Machine | undefined;
   private mem: DebugMemory | undefined;
   private connected = false;
   private noAck = false;
@@ -72,7 +71,6 @@ export class GdbSession implements InstructionCheck {
 
   /** The machine the session debugs (before it runs). */
   attach(m: Machine): void {
-    this.machine = m;
     this.mem = new DebugMemory(m);
     this.ctx = { machine: m, memory: this.mem, view: 'current', breakEl: undefined };
   }
@@ -427,9 +425,7 @@ export class GdbSession implements InstructionCheck {
   }
 
   private sysWritten(name: string): void {
-    if (!TRANSLATION_CONTROLS.has(name) || !this.mem) return;
-    this.mem.space.regimeChanged();
-    this.machine!.cpu.flushHostTlb();
+    if (TRANSLATION_CONTROLS.has(name) && this.mem) this.mem.space.translationChanged(name);
   }
 
   /** The current view (for tests and messages). */

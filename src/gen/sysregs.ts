@@ -202,6 +202,9 @@ export const SYS_HOOKS = [${quoted(regs.filter((e) => e.hook).map((e) => e.name)
 /** Names SysCtx.sysOp receives. */
 export const SYS_OPS = [${quoted(spec.entries.filter((e) => e.kind === 'op').map((e) => e.name))}] as const;
 
+/** The translation controls (\`translation: true\` in spec/sysregs): registers whose writes change how addresses translate. */
+export const TRANSLATION_CONTROLS: ReadonlySet<string> = new Set([${quoted(regs.filter((e) => e.translation).map((e) => e.name))}]);
+
 /** What each TLBI operation invalidates (its \`scope\` in spec/sysregs), by name without "TLBI ". */
 export const TLBI_SCOPES: Readonly<Record<string, TlbiScope>> = {
 ${spec.entries.filter((e) => e.tlbiScope).map((e) => `  ${JSON.stringify(e.name.slice(5).toUpperCase())}: ${JSON.stringify(e.tlbiScope)},`).join('\n')}

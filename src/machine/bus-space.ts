@@ -1,6 +1,6 @@
 // Physical pages of the machine: RAM pages and uncached device pages resolved
 // on the physical bus; a hole is a synchronous external abort, an address beyond
-// the physical address range an address size fault. The MMU (mmu-space.ts)
+// the physical address range an address size fault. The memory system (memory-system.ts)
 // translates virtual addresses to what this serves.
 import { ArchException, EC } from '../core/exception.js';
 import { Access, Page, PAGE_SIZE } from '../core/memory.js';

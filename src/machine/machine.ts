@@ -13,22 +13,18 @@ import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, UART_INTID } f
 import { GicV3, type AccessContext } from '../devices/gicv3.js';
 import type { Device } from '../devices/device.js';
 import { Ram } from '../mem/ram.js';
-import { Access } from '../core/memory.js';
 import { PhysicalBus } from '../mem/bus.js';
 import { Pl011 } from '../devices/pl011.js';
 import type { ElfImage } from '../elf/read.js';
 import type { Timing } from '../spec/timing.js';
-import { SLOT, F } from '../generated/sysregs.js';
+import { SLOT, F, TRANSLATION_CONTROLS } from '../generated/sysregs.js';
 import { PhysicalSpace } from './bus-space.js';
-import { MmuSpace } from './mmu-space.js';
+import { MemorySystem } from './memory-system.js';
 import { instructionSyndrome } from './abort-syndrome.js';
 import { routeStage1Fault } from './fault-routing.js';
-import { addressTranslate } from './address-translate.js';
 import { GenericTimer } from '../devices/generic-timer.js';
 import { isPsciCall, psciCall } from './psci.js';
 import { CacheHierarchy } from '../mem/cache.js';
-import { Mmu } from '../mmu/mmu.js';
-import { MachineAccessTiming } from './access-timing.js';
 import { machineStats, type CyclesBy, type RunStats } from './stats.js';
 import { CycleLedger, type CategoryTotals } from './ledger.js';
 import { Pmu, PMU_EVENTS as EV } from './pmu.js';
@@ -43,9 +39,7 @@ export const RAM_BASE = 0x4000_0000;
 const S1PTW = 1 << 7;
 const FSC_EXTERNAL = 0b010000;
 
-/** Registers whose writes change how addresses translate. */
-const TRANSLATION_CONTROLS = new Set(['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'HCR_EL2', 'VTCR_EL2', 'VTTBR_EL2']);
-/** Registers whose writes the stats count (`sysregWrites.<name>`): the translation controls and the memory attributes. */
+/** Registers whose writes the stats count (`sysregWrites.<name>`): the translation controls (spec/sysregs) and the memory attributes. */
 const COUNTED_WRITES = new Set([...TRANSLATION_CONTROLS, 'MAIR_EL1', 'MAIR_EL2']);
 export const UART_BASE = 0x0900_0000;
 
@@ -83,10 +77,9 @@ const hex = (v: number | bigint) => '0x' + BigInt.asUintN(64, BigInt(v)).toStrin
 export class Machine {
   readonly cpu: Cpu;
   readonly bus: PhysicalBus;
-  private readonly mmu: MmuSpace;
+  private readonly memory: MemorySystem;
   readonly caches: CacheHierarchy;
   private readonly phys: PhysicalSpace;
-  private readonly access: MachineAccessTiming;
   private readonly sysregWrites: Record<string, number> = {};
   private readonly exceptions = { taken: 0, returns: 0, byClass: {} as Record<string, number> };
   private readonly pmu: Pmu;
@@ -118,25 +111,16 @@ export class Machine {
     this.bus = new PhysicalBus(new Ram(RAM_BASE, opts.memBytes), [uartOnBus, gic.distributor, gic.redistributor]);
     const phys = (this.phys = new PhysicalSpace(this.bus));
     this.caches = new CacheHierarchy(opts.timing);
-    this.mmu = new MmuSpace(phys, new Mmu(opts.timing, this.caches, (pa) => phys.descriptor(pa)));
+    const memory = (this.memory = new MemorySystem(phys, this.caches, opts.timing));
     const decoder = makeDecoder(opts.timing.classes);
-    this.cpu = new Cpu(this.mmu, opts.wrapDecoder ? opts.wrapDecoder(decoder) : decoder);
-    this.mmu.cpu = this.cpu;
-    this.access = new MachineAccessTiming(this.caches, this.mmu.mmu.tlb);
-    this.cpu.timing = this.access;
-    this.access.now = () => this.cpu.elapsed;
-    const ram = this.bus.ram;
-    this.caches.peek = (pa) => ram.page(pa)?.view.getUint32(pa & 0xffc, true) ?? 0;
+    this.cpu = new Cpu(memory, opts.wrapDecoder ? opts.wrapDecoder(decoder) : decoder);
+    memory.attach(this.cpu);
+    this.cpu.timing = memory;
     this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
-    const tlb = this.mmu.mmu.tlb;
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
       if (name === 'MDCR_EL2') this.pmu.mdcrWritten();
-      if (!TRANSLATION_CONTROLS.has(name)) return;
-      this.mmu.regimeChanged();
-      // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
-      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? tlb.l1i : tlb.l1d).isGlobal(e));
-      else this.cpu.flushHostTlb();
+      if (TRANSLATION_CONTROLS.has(name)) memory.translationChanged(name);
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
     this.conduit = opts.el === 2 ? 'smc' : 'hvc';
@@ -179,7 +163,7 @@ export class Machine {
 
   /** Everything counted so far. */
   stats(): RunStats {
-    const c = this.cpu, m = this.mmu.mmu;
+    const c = this.cpu, m = this.memory.mmu;
     const t = this.categoryTotals();
     return machineStats({
       instructions: c.instructions, cycles: c.cycles, cyclesBy: this.ledger.byCategory(t), ledger: this.ledger.view(c.el, t),
@@ -193,11 +177,7 @@ export class Machine {
    * running (an ERET books its EL in mid-block).
    */
   private categoryTotals(): CategoryTotals {
-    const m = this.mmu.mmu;
-    return {
-      insns: this.cpu.retired, total: this.cpu.elapsed, memory: this.access.memoryCycles, tlb: this.access.tlbCycles + m.cycles.tlb, walkS1: m.cycles.walkS1, walkS2: m.cycles.walkS2,
-      exception: this.exceptionCycles, idle: this.idleCycles,
-    };
+    return { insns: this.cpu.retired, total: this.cpu.elapsed, ...this.memory.cycles(), exception: this.exceptionCycles, idle: this.idleCycles };
   }
 
   /** Counts an exception taken from `from`, by class (interrupts as IRQ / FIQ). */
@@ -209,12 +189,12 @@ export class Machine {
 
   /** Loads and stores, device registers included. */
   private memAccesses(): number {
-    return this.access.dataAccesses + this.phys.deviceAccesses;
+    return this.memory.dataAccesses + this.phys.deviceAccesses;
   }
 
   /** The PMU's events, read from the same counters as the stats (so the two always agree). */
   private eventCount(ev: number): number {
-    const c = this.cpu, m = this.mmu.mmu, t = m.tlb;
+    const c = this.cpu, m = this.memory.mmu, t = m.tlb;
     switch (ev) {
       case EV.L1I_TLB_REFILL: return t.l1i.misses;
       case EV.L1D_TLB_REFILL: return t.l1d.misses;
@@ -279,18 +259,16 @@ export class Machine {
   private sysOp(op: string, v: bigint): void {
     const c = this.cpu;
     if (op.startsWith('AT ')) {
-      addressTranslate(c, op.slice(3), v, this.mmu.decode(), this.mmu.descriptor);
+      this.memory.addressTranslate(op.slice(3), v);
       return;
     }
     if (op.startsWith('TLBI ')) {
-      const asid16 = (c.sys[SLOT.TCR_EL1] & F.TCR_EL1.AS.mask) !== 0n;
-      this.mmu.mmu.tlbi(op.slice(5), v, { vmid: this.mmu.decode().s2.vmid, asid16 });
-      c.flushHostTlb(); // keyed by VA alone, it cannot tell what the operation's scope was
+      this.memory.tlbi(op.slice(5), v);
       return;
     }
     switch (op) {
       case 'DMB': case 'DSB': // wait for the store buffer to drain
-        c.cycles += this.access.drain();
+        c.cycles += this.memory.drain();
         return;
       case 'DC CIVAC': case 'DC IVAC':
         this.invalidateLine(v);
@@ -311,13 +289,11 @@ export class Machine {
     }
   }
 
-  /**
-   * DC CIVAC/IVAC: the line holding the VA in Xt leaves every cache level (its data is in RAM
-   * already: the model keeps none in the caches). The VA translates as a load's would, through
-   * the TLBs, and faults as one.
-   */
+  /** DC CIVAC/IVAC of the VA in Xt (MemorySystem.invalidateLine): its translation is charged, then its fault taken. */
   private invalidateLine(xt: bigint): void {
-    this.caches.invalidate(this.mmu.translate(this.cpu.addr(xt), Access.Read));
+    const r = this.memory.invalidateLine(this.cpu.addr(xt));
+    this.cpu.cycles += r.cycles;
+    if (r.fault) throw r.fault;
   }
 
   private eret(): void {
@@ -396,7 +372,7 @@ export class Machine {
     else if (virtualTaken(c, 'fiq', gic.virtualFiqPending())) { target = 1; vector = Vector.Fiq; }
     else if (virtualTaken(c, 'irq', gic.virtualIrqPending())) { target = 1; vector = Vector.Irq; }
     else return;
-    c.cycles += this.access.drain(); // the interrupt waits for the store buffer to drain
+    c.cycles += this.memory.drain(); // the interrupt waits for the store buffer to drain
     const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
     this.countException(vector === Vector.Fiq ? 'FIQ' : 'IRQ', from);
@@ -416,7 +392,7 @@ export class Machine {
     e = this.withInstructionSyndrome(routeStage1Fault(e, c.el, c.sys[SLOT.HCR_EL2], c.sys[SLOT.HACR_EL2]));
     const entry = this.opts.timing.exception.entry;
     if (e.ec === EC.SVC64 || e.ec === EC.HVC64) c.instructions++; // these retire before the exception is taken
-    c.cycles += this.access.drain(); // the exception waits for the store buffer to drain
+    c.cycles += this.memory.drain(); // the exception waits for the store buffer to drain
     const from = c.el;
     const target = takeException(c, e);
     this.countException(EC_NAMES[e.ec] ?? `EC_0x${e.ec.toString(16)}`, from);

@@ -17,6 +17,7 @@
 // Everything is a pure function of the access sequence and the cycle at which
 // each access issues, so a run is as deterministic as before.
 import type { CacheLevelTiming, PrefetcherTiming, Timing } from '../spec/timing.js';
+import { setMaskOf, setOf } from './set-index.js';
 
 export interface CacheStats { hits: number; misses: number }
 export interface PrefetchStats {
@@ -28,14 +29,18 @@ export interface PrefetchStats {
   late: number;
 }
 
-/** One set-associative level: the line tags and their last-use stamps, way by way within a set. */
+/**
+ * One set-associative level: the line tags and their last-use stamps, way by way within a set.
+ * Way i's tag and stamp are neighbours (`tagStamp[2i]`, `[2i + 1]`): a miss scans both over its
+ * set, and in one array a set is one run of host memory, not two far apart (the L2 and the LLC
+ * are megabytes of tags, so host cache misses are much of what a lookup costs).
+ */
 export class CacheLevel {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   readonly latency: number;
   private readonly sets: number;
   private readonly ways: number;
-  private readonly tags: Float64Array;
-  private readonly stamps: Float64Array;
+  private readonly tagStamp: Float64Array;
   /** Per set, the way used last: a hit there needs no scan and no new stamp (it is already the most recent). */
   private readonly mru: Int32Array;
   private clock = 0;
@@ -45,32 +50,41 @@ export class CacheLevel {
   readonly ready: Float64Array;
   /** Per way: 1 while a prefetched line waits for its first demand access. */
   readonly prefetched: Uint8Array;
+  /** setMaskOf(sets). */
+  private readonly setMask: number;
 
   constructor(cfg: CacheLevelTiming, lineBytes: number) {
     this.ways = cfg.ways;
     this.sets = (cfg.sizeKiB * 1024) / lineBytes / cfg.ways;
+    this.setMask = setMaskOf(this.sets);
     this.latency = cfg.latency;
-    this.tags = new Float64Array(this.sets * this.ways).fill(-1);
-    this.stamps = new Float64Array(this.sets * this.ways);
+    this.tagStamp = new Float64Array(2 * this.sets * this.ways);
+    for (let i = 0; i < this.tagStamp.length; i += 2) this.tagStamp[i] = -1;
     this.mru = Int32Array.from({ length: this.sets }, (_, set) => set * this.ways);
     this.ready = new Float64Array(this.sets * this.ways);
     this.prefetched = new Uint8Array(this.sets * this.ways);
   }
 
-  /** The way holding `line`, or -1; changes neither the LRU order nor the stats. */
+  /**
+   * The way holding `line` (a line is in one way at most), or -1; changes neither the LRU order
+   * nor the stats. The set's most recent way first: a prefetcher asks again for the lines it
+   * just brought.
+   */
   find(line: number): number {
-    const base = (line % this.sets) * this.ways;
-    for (let i = base; i < base + this.ways; i++) if (this.tags[i] === line) return i;
+    const set = setOf(line, this.sets, this.setMask), ts = this.tagStamp, mru = this.mru[set]!;
+    if (ts[2 * mru] === line) return mru;
+    const base = set * this.ways;
+    for (let i = base; i < base + this.ways; i++) if (ts[2 * i] === line) return i;
     return -1;
   }
 
   /** Installs `line` (not present) as a prefetch fill arriving at cycle `ready`; not a demand access, so no stats. */
   fill(line: number, ready: number, prefetched: boolean): void {
-    const set = line % this.sets, base = set * this.ways;
+    const set = setOf(line, this.sets, this.setMask), base = set * this.ways, ts = this.tagStamp;
     let victim = base;
-    for (let i = base + 1; i < base + this.ways; i++) if (this.stamps[i]! < this.stamps[victim]!) victim = i;
-    this.tags[victim] = line;
-    this.stamps[victim] = ++this.clock;
+    for (let i = base + 1; i < base + this.ways; i++) if (ts[2 * i + 1]! < ts[2 * victim + 1]!) victim = i;
+    ts[2 * victim] = line;
+    ts[2 * victim + 1] = ++this.clock;
     this.mru[set] = victim;
     this.ready[victim] = ready;
     this.prefetched[victim] = prefetched ? 1 : 0;
@@ -78,10 +92,11 @@ export class CacheLevel {
 
   /** Looks up a line (its number: PA / line size); on a miss the LRU way of its set is refilled with it. */
   access(line: number): boolean {
-    const ways = this.ways, tags = this.tags, stamps = this.stamps;
-    const set = line % this.sets;
-    if (tags[this.mru[set]!] === line) {
-      this.lastWay = this.mru[set]!;
+    const ways = this.ways, ts = this.tagStamp;
+    const set = setOf(line, this.sets, this.setMask);
+    const mru = this.mru[set]!;
+    if (ts[2 * mru] === line) {
+      this.lastWay = mru;
       this.stats.hits++;
       return true;
     }
@@ -89,17 +104,17 @@ export class CacheLevel {
     const now = ++this.clock;
     let victim = base;
     for (let i = base; i < base + ways; i++) {
-      if (tags[i] === line) {
-        stamps[i] = now;
+      if (ts[2 * i] === line) {
+        ts[2 * i + 1] = now;
         this.mru[set] = i;
         this.lastWay = i;
         this.stats.hits++;
         return true;
       }
-      if (stamps[i]! < stamps[victim]!) victim = i;
+      if (ts[2 * i + 1]! < ts[2 * victim + 1]!) victim = i;
     }
-    tags[victim] = line;
-    stamps[victim] = now;
+    ts[2 * victim] = line;
+    ts[2 * victim + 1] = now;
     this.mru[set] = victim;
     this.lastWay = victim;
     this.ready[victim] = 0;
@@ -112,14 +127,14 @@ export class CacheLevel {
   invalidate(line: number): void {
     const w = this.find(line);
     if (w < 0) return;
-    this.tags[w] = -1;
-    this.stamps[w] = 0;
+    this.tagStamp[2 * w] = -1;
+    this.tagStamp[2 * w + 1] = 0;
   }
 }
 
 /** A prefetcher's settings with the model's defaults (off) where a timing object has none. */
 const PREFETCH_OFF: PrefetcherTiming = { enabled: false, degree: 1, distance: 1 };
-/** Stride-detector entries (one per 4 KiB page recently missed in, direct mapped by page number). */
+/** Stride-detector entries (one per 4 KiB page recently missed in, direct mapped by page number); a power of two. */
 const STREAMS = 16;
 
 export class CacheHierarchy {
@@ -165,8 +180,6 @@ export class CacheHierarchy {
   private readonly stStride = new Float64Array(STREAMS);
   /** Whether the last demand lookup missed in L1D. */
   private missed = false;
-  /** Reads 32 bits of RAM at a physical address (the dependence test of `loadMiss()`); none: every load miss may depend on the last. */
-  peek: ((pa: number) => number) | null = null;
 
   constructor(t: Pick<Timing, 'cache' | 'memory'> & Partial<Pick<Timing, 'storeBuffer' | 'prefetch'>>) {
     const c = t.cache;
@@ -251,8 +264,10 @@ export class CacheHierarchy {
    * Cycles a load or store at `pa` issued at cycle `now` costs the core. A load pays its
    * latency (overlapped with earlier misses as `loadMiss()` decides; a buffered store to the same
    * doubleword forwards at the L1 latency). A store costs nothing unless the buffer is full.
+   * `data` is the 4 KiB page of RAM holding pa, for the dependence test of a load miss (null:
+   * every load miss may depend on the last).
    */
-  data(pa: number, write: boolean, now: number): number {
+  data(pa: number, write: boolean, now: number, data: DataView | null = null): number {
     if (!this.enabled) return this.perfect;
     const line = Math.floor(pa / this.lineBytes);
     if (this.sbCount !== 0) this.retire(now);
@@ -260,19 +275,21 @@ export class CacheHierarchy {
     const lat = this.lookup(line, now);
     if (this.sbCount !== 0 && this.buffered(Math.floor(pa / 8))) return this.l1Latency;
     if (!this.missed || write) return lat;
-    return this.loadMiss(pa, lat, now);
+    return this.loadMiss(pa, lat, now, data);
   }
 
   /** Drops the stores that have completed by cycle `now`. */
   private retire(now: number): void {
     while (this.sbCount !== 0 && this.sbDone[this.sbHead]! <= now) {
-      this.sbHead = (this.sbHead + 1) % this.sbEntries;
+      this.sbHead = this.sbHead + 1 === this.sbEntries ? 0 : this.sbHead + 1;
       this.sbCount--;
     }
   }
 
   private buffered(word: number): boolean {
-    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = (j + 1) % this.sbEntries) if (this.sbWord[j] === word) return true;
+    // the ring is walked without `%` (an integer division per step, in the hot path of every load)
+    const words = this.sbWord, n = this.sbEntries;
+    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = j + 1 === n ? 0 : j + 1) if (words[j] === word) return true;
     return false;
   }
 
@@ -297,14 +314,14 @@ export class CacheHierarchy {
       const start = Math.max(now, this.storeMiss[slot]!);
       done = start + lat;
       this.storeMiss[slot] = done;
-      this.storeMissNext = (slot + 1) % this.mlp;
+      this.storeMissNext = slot + 1 === this.mlp ? 0 : slot + 1;
       // a load of another word of the line waits for the fill
       const l1 = this.l1d;
       l1.ready[l1.find(line)] = done;
     }
     done = Math.max(done, this.sbLast);
     this.sbLast = done;
-    const tail = (this.sbHead + this.sbCount) % this.sbEntries;
+    const end = this.sbHead + this.sbCount, tail = end >= this.sbEntries ? end - this.sbEntries : end;
     this.sbWord[tail] = Math.floor(pa / 8);
     this.sbDone[tail] = done;
     this.sbCount++;
@@ -328,7 +345,7 @@ export class CacheHierarchy {
    * pointers or indices; a chance match only makes an independent miss serial). Table walks
    * never reach here: they stay blocking. Barriers and exceptions close the group.
    */
-  private loadMiss(pa: number, lat: number, now: number): number {
+  private loadMiss(pa: number, lat: number, now: number, data: DataView | null): number {
     let cost = lat;
     const h = now - this.groupStall; // when the load would have issued had the group's misses not stalled the core
     if (this.groupCount !== 0 && this.groupCount < this.mlp && h - this.groupLead <= this.mlpWindow && !this.dependent(pa)) {
@@ -340,8 +357,8 @@ export class CacheHierarchy {
       this.groupStall = lat;
       this.groupCount = 1;
     }
-    if (this.peek !== null) {
-      this.lastMissValue = this.peek(pa);
+    if (data !== null) {
+      this.lastMissValue = data.getUint32(pa & 0xffc, true);
       this.lastMissValid = true;
     }
     return cost;
@@ -373,7 +390,7 @@ export class CacheHierarchy {
    */
   private train(line: number, now: number): void {
     if (!this.pf1.enabled && !this.pf2.enabled) return;
-    const page = Math.floor(line / this.linesPerPage), e = page % STREAMS;
+    const page = Math.floor(line / this.linesPerPage), e = page & (STREAMS - 1);
     if (this.stPage[e] !== page) {
       this.stPage[e] = page;
       this.stLast[e] = line;

@@ -22,6 +22,7 @@ import type { CacheHierarchy } from '../mem/cache.js';
 import type { Page } from '../core/memory.js';
 import type { Timing } from '../spec/timing.js';
 import type { Stage1Regime, Stage2Regime } from './regime.js';
+import { POW2, TWO32 } from './pow2.js';
 import { TlbHierarchy, TlbHit, tlbConfig, tlbiRecord, pageNumber, KIND_OF_ACCESS } from './tlb.js';
 import { decodeTlbi, type TlbiContext } from './tlbi.js';
 import { NestedTlb, WalkCache, walkCacheMatches, type WalkTag } from './walk-cache.js';
@@ -56,10 +57,7 @@ export class Translated {
   writable = false;
 }
 
-const TWO32 = 2 ** 32;
 
-/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
-const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 
 /** Descriptor fetches of the model: through the data caches, charged to the walk of their stage. */
 class ModelDescs extends DescSource {

@@ -21,6 +21,8 @@
 import type { Access, Perms, Translation, WalkOut } from './walker.js';
 import { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiContext, type TlbiOp, type TlbiRecord } from './tlbi.js';
 import type { Timing } from '../spec/timing.js';
+import { setMaskOf, setOf } from '../mem/set-index.js';
+import { POW2, TWO32, modPow2 } from './pow2.js';
 
 export type TlbRegime = 'el10' | 'el2';
 /** Kind of access a lookup is made for (the walker's 'fetch' is 'instruction'). */
@@ -83,10 +85,14 @@ function log2(size: number): number {
   return s;
 }
 
+const PAGES44 = 2 ** 44;
+
 /** VA[55:12] of a VA given as a signed-64 Number (as the CPU holds addresses): the key `lookupPage` takes. */
 export function pageNumber(va: number): number {
   const p = Math.floor(va / 4096);
-  return p >= 0 ? p % 2 ** 44 : (p % 2 ** 44) + 2 ** 44;
+  // p mod 2^44; a negative multiple of 2^44 (VA[55:12] = 0 with VA[63:56] all ones) gives 2^44, as it always has
+  const m = modPow2(p, PAGES44);
+  return p < 0 && m === 0 ? PAGES44 : m;
 }
 
 /** VA[55:12] as a number (44 bits: exact in a double). */
@@ -99,10 +105,7 @@ export const KIND_INDEX = { instruction: 0, read: 1, write: 2 } as const;
 /** The walker's access codes (READ, WRITE, FETCH) as KIND_INDEX's. */
 export const KIND_OF_ACCESS: readonly (0 | 1 | 2)[] = [1, 2, 0];
 
-const TWO32 = 2 ** 32;
 
-/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
-const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 const EL10 = 0, EL2 = 1;
 const regimeCode = (r: TlbRegime) => (r === 'el2' ? EL2 : EL10);
 
@@ -117,6 +120,8 @@ export class Tlb {
   readonly entries: number;
   readonly ways: number;
   readonly sets: number;
+  /** setMaskOf(sets). */
+  private readonly setMask: number;
   readonly replacement: Replacement;
   /** Hits then misses, by kind (KIND_INDEX): plain numbers, since the fast path counts every access. */
   private readonly counts = new Float64Array(6);
@@ -154,6 +159,14 @@ export class Tlb {
 
   private readonly order: Int32Array;
   private readonly setCount: Int32Array;
+  /**
+   * The valid entries by page number and size: hash chains (`head` per bucket, `link` per slot), so
+   * a lookup or a fill compares the entries of its page only, not every way of a set (the L1 TLBs
+   * are one set of 32 or 48).
+   */
+  private readonly head: Int32Array;
+  private readonly link: Int32Array;
+  private readonly bucketBits: number;
   private clock = 0;
   private seqClock = 0;
   private rng: number;
@@ -186,6 +199,7 @@ export class Tlb {
     this.entries = opts.entries;
     this.ways = ways;
     this.sets = opts.entries / ways;
+    this.setMask = setMaskOf(this.sets);
     this.replacement = opts.replacement;
     this.rng = (opts.seed ?? 1) >>> 0 || 1;
     const n = opts.entries;
@@ -213,6 +227,11 @@ export class Tlb {
     this.orig = new Array<Translation | undefined>(n).fill(undefined);
     this.order = new Int32Array(n);
     this.setCount = new Int32Array(this.sets);
+    let bits = 4;
+    while (1 << bits < 2 * n) bits++;
+    this.bucketBits = bits;
+    this.head = new Int32Array(1 << bits).fill(-1);
+    this.link = new Int32Array(n).fill(-1);
   }
 
   /** Number of valid entries. */
@@ -266,20 +285,44 @@ export class Tlb {
 
   private find(p4: number, regime: number, asid: number, vmid: number): number {
     if (this.count === 0) return -1;
-    const shifts = this.shifts, el2 = regime === EL2, ways = this.ways;
+    const shifts = this.shifts, el2 = regime === EL2, vpns = this.vpn, link = this.link;
     for (let j = 0; j < shifts.length; j++) {
       const s = shifts[j]!;
       const vpn = s === PAGE4K_SHIFT ? p4 : Math.floor(p4 / POW2[s - PAGE4K_SHIFT]!);
-      // a set's entries are in its slots (order does not matter: `seq` decides between matches)
-      const base = (vpn % this.sets) * ways, end = base + ways, vpns = this.vpn;
+      // the page's entries, in any order: `seq` decides between matches
       let best = -1;
-      for (let i = base; i < end; i++) {
-        if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
+      for (let i = this.head[this.bucket(vpn, s)]!; i >= 0; i = link[i]!) {
+        if (vpns[i] === vpn && this.shift[i] === s && this.regime[i] === regime && (el2 || this.vmid[i] === vmid)
           && (this.asid[i] === -1 || this.asid[i] === asid) && (best < 0 || this.seq[i]! < this.seq[best]!)) best = i;
       }
       if (best >= 0) return best;
     }
     return -1;
+  }
+
+  /** The hash bucket of page number `vpn` (up to 44 bits) of size 2^shift. */
+  private bucket(vpn: number, shift: number): number {
+    const h = Math.imul((vpn >>> 0) ^ Math.imul((vpn / TWO32) >>> 0, 0x27d4eb2f) ^ Math.imul(shift, 0x85ebca6b), 0x9e3779b1);
+    return (h ^ (h >>> 15)) >>> (32 - this.bucketBits);
+  }
+
+  /** Puts the entry in slot s (its vpn and shift written) on its bucket's chain. */
+  private chain(s: number): void {
+    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
+    this.link[s] = this.head[b]!;
+    this.head[b] = s;
+  }
+
+  /** Takes the entry in slot s off its bucket's chain. */
+  private unchain(s: number): void {
+    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
+    if (this.head[b] === s) this.head[b] = this.link[s]!;
+    else {
+      let p = this.head[b]!;
+      while (this.link[p] !== s) p = this.link[p]!;
+      this.link[p] = this.link[s]!;
+    }
+    this.link[s] = -1;
   }
 
   /**
@@ -335,7 +378,7 @@ export class Tlb {
     // VA[55:shift]; the offset of the VA in its page (shift <= 32 in Armv8.0: 1 GiB blocks at most)
     const h = vaHi & 0xffffff;
     const vpn = shift <= 32 ? h * POW2[32 - shift]! + Math.floor(vaLo / POW2[shift]!) : Math.floor(h / POW2[shift - 32]!);
-    const off = shift <= 32 ? vaLo % POW2[shift]! : (h % POW2[shift - 32]!) * TWO32 + vaLo;
+    const off = shift <= 32 ? modPow2(vaLo, POW2[shift]!) : modPow2(h, POW2[shift - 32]!) * TWO32 + vaLo;
     const s = this.place(vpn, shift, regime, regime === EL2 ? 0 : vmid, regime === EL2 ? -1 : tAsid);
     this.vaHi[s] = vaHi;
     this.vaLo[s] = vaLo;
@@ -367,17 +410,17 @@ export class Tlb {
 
   /** The slot for an entry with these tags: the one with the same tags, a free way of its set, or the victim. */
   private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
-    const set = vpn % this.sets, base = set * this.ways, n = this.setCount[set]!;
+    const set = setOf(vpn, this.sets, this.setMask), base = set * this.ways, n = this.setCount[set]!;
     const stamp = ++this.clock, seq = ++this.seqClock;
-    // the entry with the same tags (at most one), and the least recently used one (stamps are unique)
-    let s = -1, lru = base;
-    const vpns = this.vpn, stamps = this.stamp, end = base + this.ways;
-    for (let i = base; i < end; i++) {
-      if (vpns[i] === vpn && this.valid[i] === 1 && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
-      if (stamps[i]! < stamps[lru]!) lru = i;
+    // the entry with the same tags (at most one): it stays on its chain; a new one joins one
+    let s = -1, joins = true;
+    const vpns = this.vpn, link = this.link;
+    for (let i = this.head[this.bucket(vpn, shift)]!; i >= 0; i = link[i]!) {
+      if (vpns[i] === vpn && this.shift[i] === shift && this.regime[i] === regime && this.vmid[i] === vmid && this.asid[i] === asid) s = i;
     }
     if (s >= 0) {
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
+      joins = false;
     } else if (n < this.ways) {
       s = base;
       while (this.valid[s] === 1) s++;
@@ -388,12 +431,16 @@ export class Tlb {
       this.addShift(shift);
     } else {
       if (this.replacement === 'lru') {
-        s = lru; // the set is full: every slot holds an entry
+        // the set is full: every slot holds an entry; the least recently used one (stamps are unique)
+        const stamps = this.stamp, end = base + this.ways;
+        s = base;
+        for (let i = base + 1; i < end; i++) if (stamps[i]! < stamps[s]!) s = i;
       } else {
         s = this.order[base + (this.nextRandom() % this.ways)]!;
       }
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
       this.evictions++;
+      this.unchain(s);
       if (this.shift[s] !== shift) {
         this.removeShift(this.shift[s]!);
         this.addShift(shift);
@@ -401,6 +448,7 @@ export class Tlb {
     }
     this.vpn[s] = vpn;
     this.shift[s] = shift;
+    if (joins) this.chain(s);
     this.regime[s] = regime;
     this.vmid[s] = vmid;
     this.asid[s] = asid;
@@ -419,6 +467,7 @@ export class Tlb {
         const i = this.order[base + k]!;
         if (pred(this, i)) {
           this.removeShift(this.shift[i]!);
+          this.unchain(i);
           this.valid[i] = 0;
           this.orig[i] = undefined;
         } else {

@@ -11,6 +11,7 @@
 // (tag, level, address prefix): a lookup or an insertion allocates nothing.
 // The TLBIs that may remove them: `walkCacheScope`.
 import type { TlbiRecord } from './tlbi.js';
+import { POW2, TWO32, modPow2 } from './pow2.js';
 
 /** What a walk cache entry is tagged with (for the TLBI scopes). */
 export interface WalkTag {
@@ -51,10 +52,7 @@ const LEAF_BIT = 1 << 7;
 /** The VMID and ASID of a tag as one integer (`k3`). */
 export const idBits = (vmid: number, asid: number) => vmid * 65536 + asid;
 
-const TWO32 = 2 ** 32;
 
-/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
-const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 
 /** Fully associative, LRU: keys (k1 a Number of up to 48 bits, k2 and k3 small integers), stamps, and a hash chain per bucket. */
 abstract class LruTable {
@@ -246,12 +244,12 @@ export class NestedTlb extends LruTable {
     }
     this.use(s);
     this.stats.hits++;
-    return this.pa[s]! + (ipa % 4096);
+    return this.pa[s]! + modPow2(ipa, 4096);
   }
 
   insert(vmid: number, ipa: number, pa: number): void {
     const s = this.place(Math.floor(ipa / 4096), NestedTlb.TAG, idBits(vmid, 0));
-    this.pa[s] = pa - (ipa % 4096);
+    this.pa[s] = pa - modPow2(ipa, 4096);
   }
 
   protected describe(s: number): { tag: WalkTag; base: bigint; size: bigint } {

@@ -11,6 +11,7 @@
 // turns one into the ArchException the core raises.
 import { ArchException, EC } from '../core/exception.js';
 import type { Stage1Regime, Stage2Regime, TableRegime } from './regime.js';
+import { POW2, TWO32, modPow2 } from './pow2.js';
 import { AP_TABLE_NO_EL0, AP_TABLE_RO, PXN_TABLE, XN_TABLE, idBits, tagBits, type NestedTlb, type WalkCache } from './walk-cache.js';
 
 export type Access = 'read' | 'write' | 'fetch';
@@ -122,10 +123,7 @@ export function isFault(r: WalkResult): r is WalkFault {
 }
 
 const ALL: Perms = { r: true, w: true, x: true };
-const TWO32 = 2 ** 32;
 
-/** 2 ** i for i in 0..64 (a variable exponent makes `**` a slow Math.pow call). */
-const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 
 /** Whether a level may hold a block descriptor (Armv8.0): 4K levels 1 and 2; 16K and 64K level 2. */
 export function blockAllowed(granuleBits: number, level: number): boolean {
@@ -253,9 +251,9 @@ export class Walker {
       if (ib < 32) {
         const loMask = (TWO32 - POW2[ib]!) >>> 0;
         if ((vaLo & loMask) >>> 0 !== (hi ? loMask : 0)) return this.s1fault(TRANSLATION, 0);
-        input = vaLo % POW2[ib]!;
+        input = modPow2(vaLo, POW2[ib]!);
       } else {
-        input = (vaHi % POW2[ib - 32]!) * TWO32 + vaLo;
+        input = modPow2(vaHi, POW2[ib - 32]!) * TWO32 + vaLo;
       }
       const el2 = regs.regime === 'el2';
       asid = half.asid;
@@ -360,7 +358,7 @@ export class Walker {
     for (let level = first; level <= 3; level++) {
       const lo = (3 - level) * stride + g;
       const width = level === t.startLevel ? t.inputBits - lo : stride;
-      const addr = table + (Math.floor(input / POW2[lo]!) % POW2[width]!) * 8;
+      const addr = table + modPow2(Math.floor(input / POW2[lo]!), POW2[width]!) * 8;
       let pa = addr;
       if (s2) {
         const nested = caches?.nested;
@@ -384,7 +382,7 @@ export class Walker {
       const a = (dhi & 0xffff) * TWO32 + (dlo >>> 0);
       if ((dhi & 0xffff) >>> (t.oaBits - 32) !== 0) return ADDRESS_SIZE;
       if (isTable && level < 3) {
-        table = a - (a % POW2[g]!);
+        table = a - modPow2(a, POW2[g]!);
         flags |= ((dhi >>> 30) & 1) * AP_TABLE_RO | ((dhi >>> 29) & 1) * AP_TABLE_NO_EL0 | ((dhi >>> 28) & 1) * XN_TABLE | ((dhi >>> 27) & 1) * PXN_TABLE;
         if (wc) wc.insert(tag, ids, g, t.inputBits, input, level, table, flags);
         continue;
@@ -392,7 +390,7 @@ export class Walker {
       // block (levels 1, 2) or page (level 3)
       if (((dlo >>> 10) & 1) === 0) return ACCESS_FLAG;
       const size = POW2[lo]!;
-      const out = a - (a % size) + (input % size);
+      const out = a - modPow2(a, size) + modPow2(input, size);
       if (stage === 1) {
         this.l1lo = dlo; this.l1hi = dhi; this.l1level = level; this.l1out = out; this.l1bits = lo; this.l1flags = flags;
       } else {

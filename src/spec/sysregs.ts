@@ -66,6 +66,8 @@ export interface SysEntry {
   reset: bigint;
   /** Value in core state, reached through SysCtx hooks. */
   hook: boolean;
+  /** A translation control: writes change how addresses translate (spec `translation: true`). */
+  translation: boolean;
   /** Has a storage slot: some rule reads or writes it, or a condition tests it. */
   stored: boolean;
   /** Operations: whether the instruction takes Xt. Registers: always. */
@@ -350,6 +352,10 @@ class Loader {
     }
     const access = child(node, 'access')!;
     const scopeNode = child(node, 'scope');
+    const translationNode = child(node, 'translation');
+    if (translationNode && scalar(child(node, 'hook')) === true) {
+      src.report(translationNode, `${name} is a hook (its value lives in core state); a translation control is read from its storage by the memory system`);
+    }
     const isTlbi = kind === 'op' && name.toUpperCase().startsWith('TLBI ');
     if (isTlbi && !scopeNode) src.report(keyNode, `TLBI operation '${name}' declares no scope (what it invalidates: regime, vmid, asid, address, level, stage)`);
     if (!isTlbi && scopeNode) src.report(scopeNode, `only TLBI operations have a scope`);
@@ -371,6 +377,7 @@ class Loader {
       ...shape,
       reset: shape.res1,
       hook: scalar(child(node, 'hook')) === true,
+      translation: scalar(translationNode) === true,
       stored: false,
       xt: kind === 'reg' || scalar(child(node, 'xt')) === true,
       ...(isTlbi && scopeNode ? { tlbiScope: scopeOf(scopeNode) } : {}),
