@@ -57,6 +57,23 @@ describe('store buffer', () => {
     expect(c.data(a + 40, false, MEM + 5)).toBe(L1); // the fill has arrived
   });
 
+  it('stores to the line of the youngest entry merge into it: a stream takes one entry per line', () => {
+    const c = caches('storeBuffer.entries=2', 'memory.mlp=4');
+    for (let w = 0; w < 8; w++) expect(c.data(cold(0) - 64 * (0 % 5) + 8 * w, true, w)).toBe(0);
+    for (let w = 0; w < 8; w++) expect(c.data(cold(1) - 64 * (1 % 5) + 8 * w, true, 8 + w)).toBe(0);
+    // a third line finds the buffer full: it waits for the first line's fill
+    expect(c.data(cold(2), true, 16)).toBe(MEM - 16);
+  });
+
+  it('a merged entry forwards the doublewords written to it, not the rest of its line', () => {
+    const c = caches('storeBuffer.entries=8');
+    const a = cold(0);
+    c.data(a, true, 0);
+    c.data(a + 8, true, 1);
+    expect(c.data(a + 8, false, 10)).toBe(L1);
+    expect(c.data(a + 16, false, 20)).toBe(MEM - 20);
+  });
+
   it('entries 0: a store blocks like a load (the old model)', () => {
     const c = caches('storeBuffer.entries=0');
     expect(c.data(cold(0), true, 0)).toBe(MEM);
@@ -64,18 +81,41 @@ describe('store buffer', () => {
   });
 });
 
+/** A hierarchy whose loads read `value` at every address (what the dependence test reads). */
+function withValue(value: number, ...set: string[]): Pick<CacheHierarchy, 'data' | 'access' | 'drain'> {
+  const c = caches(...set);
+  const page = new DataView(new ArrayBuffer(PAGE));
+  for (let off = 0; off < PAGE; off += 4) page.setUint32(off, value, true);
+  return {
+    data: (pa: number, write: boolean, now: number) => c.data(pa, write, now, page),
+    access: (pa: number) => c.access(pa),
+    drain: (now: number) => c.drain(now),
+  };
+}
+
+describe('L1 hits', () => {
+  it('an independent load that hits L1 is pipelined: it costs nothing beyond its issue', () => {
+    const c = withValue(0x7ff);
+    c.data(cold(0), false, 0);
+    for (let w = 1; w < 8; w++) expect(c.data(cold(0) + 8 * w, false, MEM + w)).toBe(0);
+  });
+
+  it('a load whose address the previous load returned pays the L1 latency (pointer chasing)', () => {
+    const a = cold(0);
+    const c = withValue(a & 0xfff);
+    c.data(a, false, 0);
+    expect(c.data(a + 8, false, MEM)).toBe(L1);
+  });
+
+  it('a hit on a line still arriving waits for the rest of it', () => {
+    const c = withValue(0x7ff, 'storeBuffer.entries=8');
+    c.data(cold(1), false, 0); // a load, so the next one's dependence can be told
+    c.data(cold(0), true, 300); // a store miss: its fill arrives at 500
+    expect(c.data(cold(0) + 32, false, 350)).toBe(MEM - 50 - L1);
+  });
+});
+
 describe('memory-level parallelism', () => {
-  /** A hierarchy whose loads read `value` at every address (what the dependence test reads). */
-  function withValue(value: number, ...set: string[]): Pick<CacheHierarchy, 'data' | 'access' | 'drain'> {
-    const c = caches(...set);
-    const page = new DataView(new ArrayBuffer(PAGE));
-    for (let off = 0; off < PAGE; off += 4) page.setUint32(off, value, true);
-    return {
-      data: (pa: number, write: boolean, now: number) => c.data(pa, write, now, page),
-      access: (pa: number) => c.access(pa),
-      drain: (now: number) => c.drain(now),
-    };
-  }
 
   it('independent load misses overlap: the later ones in the window cost what exceeds the stall so far', () => {
     const c = withValue(0x7ff, 'memory.mlp=4', 'memory.mlpWindow=128');

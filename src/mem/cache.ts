@@ -152,9 +152,10 @@ export class CacheHierarchy {
   private readonly l2Latency: number;
   private readonly llcLatency: number;
   private readonly linesPerPage: number;
-  // store buffer: a ring of (doubleword, cycle its write completes), completions in order
+  // store buffer: a ring of (line, doublewords of it written, cycle its write completes), completions in order
   private readonly sbEntries: number;
-  private readonly sbWord: Float64Array;
+  private readonly sbLine: Float64Array;
+  private readonly sbWords: Uint32Array;
   private readonly sbDone: Float64Array;
   private sbHead = 0;
   private sbCount = 0;
@@ -169,9 +170,9 @@ export class CacheHierarchy {
   private groupLead = -Infinity;
   private groupStall = 0;
   private groupCount = 0;
-  /** The low 32 bits of the value the group's last load miss returned (for the dependence test). */
-  private lastMissValue = 0;
-  private lastMissValid = false;
+  /** The low 32 bits of the value the last load returned (for the dependence test). */
+  private lastLoadValue = 0;
+  private lastLoadValid = false;
   // prefetchers
   private readonly pf1: PrefetcherTiming;
   private readonly pf2: PrefetcherTiming;
@@ -195,7 +196,8 @@ export class CacheHierarchy {
     this.llcLatency = c.llc.latency;
     this.linesPerPage = Math.max(1, Math.floor(4096 / c.lineBytes));
     this.sbEntries = t.storeBuffer?.entries ?? 0;
-    this.sbWord = new Float64Array(this.sbEntries);
+    this.sbLine = new Float64Array(this.sbEntries);
+    this.sbWords = new Uint32Array(this.sbEntries);
     this.sbDone = new Float64Array(this.sbEntries);
     this.mlp = Math.max(1, t.memory.mlp ?? 1);
     this.mlpWindow = t.memory.mlpWindow ?? 0;
@@ -261,21 +263,31 @@ export class CacheHierarchy {
   }
 
   /**
-   * Cycles a load or store at `pa` issued at cycle `now` costs the core. A load pays its
-   * latency (overlapped with earlier misses as `loadMiss()` decides; a buffered store to the same
-   * doubleword forwards at the L1 latency). A store costs nothing unless the buffer is full.
-   * `data` is the 4 KiB page of RAM holding pa, for the dependence test of a load miss (null:
-   * every load miss may depend on the last).
+   * Cycles a load or store at `pa` issued at cycle `now` costs the core beyond its issue (the
+   * instruction class's cost). A store costs nothing unless the buffer is full. A load that hits
+   * L1 (or is forwarded from a buffered store to its doubleword) is pipelined: an out-of-order
+   * core overlaps its latency with the instructions around it (A72 TRM 6.4: loads hit under
+   * misses), so it costs only a wait for a line still arriving, unless its address depends on the
+   * previous load's value: then the load-to-use latency is on the critical path and paid whole
+   * (pointer chasing). A load that misses L1 overlaps earlier misses as `loadMiss()` decides.
+   * `data` is the 4 KiB page of RAM holding pa: the load's value is kept for the next load's
+   * dependence test (null: the next load is taken as dependent).
    */
   data(pa: number, write: boolean, now: number, data: DataView | null = null): number {
     if (!this.enabled) return this.perfect;
     const line = Math.floor(pa / this.lineBytes);
     if (this.sbCount !== 0) this.retire(now);
     if (write && this.sbEntries !== 0) return this.store(pa, line, now);
-    const lat = this.lookup(line, now);
-    if (this.sbCount !== 0 && this.buffered(Math.floor(pa / 8))) return this.l1Latency;
-    if (!this.missed || write) return lat;
-    return this.loadMiss(pa, lat, now, data);
+    let lat = this.lookup(line, now);
+    if (write) return lat;
+    const dependent = this.dependent(pa);
+    if (data !== null) {
+      this.lastLoadValue = data.getUint32(pa & 0xffc, true);
+      this.lastLoadValid = true;
+    } else this.lastLoadValid = false;
+    if (this.sbCount !== 0 && this.buffered(pa, line)) lat = this.l1Latency;
+    else if (this.missed) return this.loadMiss(lat, now, dependent);
+    return dependent ? lat : lat - this.l1Latency;
   }
 
   /** Drops the stores that have completed by cycle `now`. */
@@ -286,10 +298,18 @@ export class CacheHierarchy {
     }
   }
 
-  private buffered(word: number): boolean {
+  /** The bit of `pa`'s doubleword within its line (lines of up to 256 bytes). */
+  private wordBit(pa: number): number {
+    return 1 << (((pa % this.lineBytes) >>> 3) & 31);
+  }
+
+  /** Whether a buffered store wrote `pa`'s doubleword (a load of it is forwarded). */
+  private buffered(pa: number, line: number): boolean {
     // the ring is walked without `%` (an integer division per step, in the hot path of every load)
-    const words = this.sbWord, n = this.sbEntries;
-    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = j + 1 === n ? 0 : j + 1) if (words[j] === word) return true;
+    const lines = this.sbLine, n = this.sbEntries;
+    for (let i = 0, j = this.sbHead; i < this.sbCount; i++, j = j + 1 === n ? 0 : j + 1) {
+      if (lines[j] === line) return (this.sbWords[j]! & this.wordBit(pa)) !== 0;
+    }
     return false;
   }
 
@@ -297,8 +317,18 @@ export class CacheHierarchy {
    * A store enters the buffer (after waiting for its oldest entry when full) and completes when its
    * line is written: at once plus the L1 latency on a hit; on a miss when the fill arrives, the fill
    * starting once fewer than `memory.mlp` store misses are in flight. Entries complete in order.
+   * A store to the line of the youngest entry merges into it (Arm's store buffers merge stores to
+   * one line, e.g. Cortex-R5 TRM 5.9.2; the A57/A72 TRMs do not say how): a stream of stores takes
+   * one entry and one fill per line, not one per doubleword.
    */
   private store(pa: number, line: number, now: number): number {
+    if (this.sbCount !== 0) {
+      const end = this.sbHead + this.sbCount - 1, youngest = end >= this.sbEntries ? end - this.sbEntries : end;
+      if (this.sbLine[youngest] === line) {
+        this.sbWords[youngest]! |= this.wordBit(pa);
+        return 0;
+      }
+    }
     let wait = 0;
     if (this.sbCount === this.sbEntries) {
       const head = this.sbDone[this.sbHead]!;
@@ -322,7 +352,8 @@ export class CacheHierarchy {
     done = Math.max(done, this.sbLast);
     this.sbLast = done;
     const end = this.sbHead + this.sbCount, tail = end >= this.sbEntries ? end - this.sbEntries : end;
-    this.sbWord[tail] = Math.floor(pa / 8);
+    this.sbLine[tail] = line;
+    this.sbWords[tail] = this.wordBit(pa);
     this.sbDone[tail] = done;
     this.sbCount++;
     return wait;
@@ -338,17 +369,13 @@ export class CacheHierarchy {
    * `memory.mlpWindow` cycles of other work since the lead: the reorder buffer's reach) would on
    * hardware have issued that much earlier, overlapping the lead; it costs only what its latency
    * exceeds the stall the group has already charged. A load that depends on a missing load cannot
-   * issue before the data returns, so it starts a new group. The core does not tell this model
-   * which register a load's address came from, so dependence is taken from the data: a miss whose
-   * line offset within its page equals the last miss's value, read as a byte address, a
-   * doubleword index or a 64-byte-node index, is taken to be dependent (pointer chasing through
-   * pointers or indices; a chance match only makes an independent miss serial). Table walks
-   * never reach here: they stay blocking. Barriers and exceptions close the group.
+   * issue before the data returns, so it starts a new group (`dependent()`). Table walks never
+   * reach here: they stay blocking. Barriers and exceptions close the group.
    */
-  private loadMiss(pa: number, lat: number, now: number, data: DataView | null): number {
+  private loadMiss(lat: number, now: number, dependent: boolean): number {
     let cost = lat;
     const h = now - this.groupStall; // when the load would have issued had the group's misses not stalled the core
-    if (this.groupCount !== 0 && this.groupCount < this.mlp && h - this.groupLead <= this.mlpWindow && !this.dependent(pa)) {
+    if (this.groupCount !== 0 && this.groupCount < this.mlp && h - this.groupLead <= this.mlpWindow && !dependent) {
       cost = Math.max(0, lat - this.groupStall);
       this.groupStall += cost;
       this.groupCount++;
@@ -357,16 +384,20 @@ export class CacheHierarchy {
       this.groupStall = lat;
       this.groupCount = 1;
     }
-    if (data !== null) {
-      this.lastMissValue = data.getUint32(pa & 0xffc, true);
-      this.lastMissValid = true;
-    }
     return cost;
   }
 
+  /**
+   * Whether a load at `pa` waits for the previous load's value. The core does not tell this model
+   * which register an address came from, so dependence is taken from the data: a load whose line
+   * within its page equals the previous load's value, read as a byte address, a doubleword index
+   * or a 64-byte-node index, is taken to be dependent (pointer chasing through pointers or
+   * indices). A chance match only makes an independent load serial; a dependence through a load
+   * further back, or through arithmetic on the value, is missed.
+   */
   private dependent(pa: number): boolean {
-    if (!this.lastMissValid) return true;
-    const lineInPage = (pa & 0xfff) >>> 6, v = this.lastMissValue;
+    if (!this.lastLoadValid) return true;
+    const lineInPage = (pa & 0xfff) >>> 6, v = this.lastLoadValue;
     return ((v & 0xfff) >>> 6) === lineInPage || (((v << 3) & 0xfff) >>> 6) === lineInPage || (((v << 6) & 0xfff) >>> 6) === lineInPage;
   }
 
