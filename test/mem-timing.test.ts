@@ -8,9 +8,12 @@ import { applyOverrides, loadTiming } from '../src/spec/timing.js';
 const PAGE = 4096;
 const MEM = 200, L1 = 4;
 
-/** A cortex-a57 hierarchy with `set` overrides; prefetchers off unless asked for. */
+/**
+ * A cortex-a57 hierarchy with `set` overrides; prefetchers off unless asked for, and loads with no
+ * issue cost of their own (classes.load=0), so a load's cost is its whole load-to-use latency.
+ */
 function caches(...set: string[]): CacheHierarchy {
-  const t = applyOverrides(loadTiming('cortex-a57'), ['prefetch.l1d.enabled=false', 'prefetch.l2.enabled=false', 'memory.latency=200', ...set]);
+  const t = applyOverrides(loadTiming('cortex-a57'), ['prefetch.l1d.enabled=false', 'prefetch.l2.enabled=false', 'memory.latency=200', 'classes.load=0', ...set]);
   return new CacheHierarchy(t);
 }
 /** Distinct cold lines, each in its own page (no prefetcher could guess them). */
@@ -105,6 +108,14 @@ describe('L1 hits', () => {
     const c = withValue(a & 0xfff);
     c.data(a, false, 0);
     expect(c.data(a + 8, false, MEM)).toBe(L1);
+  });
+
+  it('latencies are load-to-use: a load pays them less the issue its instruction class charged', () => {
+    const a = cold(0);
+    const c = withValue(a & 0xfff, 'classes.load=1');
+    expect(c.data(a, false, 0)).toBe(MEM - 1); // the first load: taken as dependent
+    expect(c.data(a + 8, false, MEM)).toBe(L1 - 1); // pointer chasing within the line
+    expect(c.access(cold(1))).toBe(MEM); // a walk's fetch has no instruction of its own
   });
 
   it('a hit on a line still arriving waits for the rest of it', () => {

@@ -149,6 +149,8 @@ export class CacheHierarchy {
   private readonly memoryLatency: number;
   private readonly perfect: number;
   private readonly l1Latency: number;
+  /** The cycles of a load's issue its instruction class already charged (`classes.load`): the latencies are load-to-use. */
+  private readonly issueCycles: number;
   private readonly l2Latency: number;
   private readonly llcLatency: number;
   private readonly linesPerPage: number;
@@ -182,7 +184,7 @@ export class CacheHierarchy {
   /** Whether the last demand lookup missed in L1D. */
   private missed = false;
 
-  constructor(t: Pick<Timing, 'cache' | 'memory'> & Partial<Pick<Timing, 'storeBuffer' | 'prefetch'>>) {
+  constructor(t: Pick<Timing, 'cache' | 'memory'> & Partial<Pick<Timing, 'storeBuffer' | 'prefetch' | 'classes'>>) {
     const c = t.cache;
     this.enabled = c.enabled;
     this.lineBytes = c.lineBytes;
@@ -190,6 +192,7 @@ export class CacheHierarchy {
     this.l2 = new CacheLevel(c.l2, c.lineBytes);
     this.llc = new CacheLevel(c.llc, c.lineBytes);
     this.memoryLatency = t.memory.latency;
+    this.issueCycles = Math.min(t.classes?.load ?? 0, c.l1d.latency);
     this.perfect = c.l1d.latency;
     this.l1Latency = c.l1d.latency;
     this.l2Latency = c.l2.latency;
@@ -269,7 +272,8 @@ export class CacheHierarchy {
    * core overlaps its latency with the instructions around it (A72 TRM 6.4: loads hit under
    * misses), so it costs only a wait for a line still arriving, unless its address depends on the
    * previous load's value: then the load-to-use latency is on the critical path and paid whole
-   * (pointer chasing). A load that misses L1 overlaps earlier misses as `loadMiss()` decides.
+   * (pointer chasing). The presets' latencies are load-to-use, as lat_mem_rd and the TRMs give
+   * them, so a load pays them less the issue cycles its instruction class already charged. A load that misses L1 overlaps earlier misses as `loadMiss()` decides.
    * `data` is the 4 KiB page of RAM holding pa: the load's value is kept for the next load's
    * dependence test (null: the next load is taken as dependent).
    */
@@ -286,8 +290,8 @@ export class CacheHierarchy {
       this.lastLoadValid = true;
     } else this.lastLoadValid = false;
     if (this.sbCount !== 0 && this.buffered(pa, line)) lat = this.l1Latency;
-    else if (this.missed) return this.loadMiss(lat, now, dependent);
-    return dependent ? lat : lat - this.l1Latency;
+    else if (this.missed) return this.loadMiss(lat - this.issueCycles, now, dependent);
+    return dependent ? lat - this.issueCycles : lat - this.l1Latency;
   }
 
   /** Drops the stores that have completed by cycle `now`. */
