@@ -7,9 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { SpecErrors, SpecSource, child, entries, items, scalar, type Node } from '../spec/source.js';
 import { validateAgainst, validateValue } from '../spec/validate.js';
 import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
-import { CHART_NAMES, type ChartName } from '../report/charts.js';
+import { CHART_NAMES, type ChartName } from '../report/chart-names.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
-import { metricProblem, type Check } from './checks.js';
+import { metricProblem, type Check } from './check-spec.js';
 import { VMM_CHOICES, choicesText, vmmOptions, vmmOptionsProblem, type VmMode, type VmmOptions } from '../machine/vm.js';
 
 export type Scalar = number | boolean | string;
@@ -208,11 +208,14 @@ class Checker {
     const metric = child(node, 'metric');
     const problem = metricProblem(String(scalar(metric)));
     if (problem) this.src.report(metric, problem);
-    const bounds = ['equals', 'atLeast', 'atMost', 'lessThan', 'greaterThan'].filter((k) => child(node, k));
+    const bounds = ['equals', 'atLeast', 'atMost', 'lessThan', 'greaterThan', 'published'].filter((k) => child(node, k));
     if (bounds.length > 1 && !(bounds.length === 2 && bounds.includes('atLeast') && bounds.includes('atMost'))) {
-      this.src.report(child(node, bounds[1]!), `a check has one bound (equals, atLeast/atMost, lessThan or greaterThan), not ${bounds.join(' and ')}`);
+      this.src.report(child(node, bounds[1]!), `a check has one bound (equals, atLeast/atMost, lessThan, greaterThan or published), not ${bounds.join(' and ')}`);
     }
-    if (child(node, 'factor') && !child(node, 'lessThan') && !child(node, 'greaterThan')) this.src.report(child(node, 'factor'), 'factor goes with lessThan or greaterThan');
+    const factor = child(node, 'factor'), published = child(node, 'published');
+    if (factor && !child(node, 'lessThan') && !child(node, 'greaterThan') && !published) this.src.report(factor, 'factor goes with lessThan, greaterThan or published');
+    if (factor && published && Number(scalar(factor)) < 1) this.src.report(factor, `factor with published is the tolerance, model / published within ÷factor…×factor: at least 1, not ${String(scalar(factor))}`);
+    if (published && !child(node, 'reference')) this.src.report(published, 'published: the check needs a reference saying where the figure was published (and the clock, if it was converted from ns to cycles)');
     const modes = ['native', ...(this.raw.modes ?? [])];
     const labels = this.raw.workloads.map((w) => w.label ?? w.name);
     const sweepKeys = Object.keys(this.raw.sweep ?? {});
