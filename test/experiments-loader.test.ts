@@ -98,6 +98,16 @@ describe('experiment loader errors', () => {
     expect(errors(base(`checks:\n  - { name: a, metric: "4096 / 2", of: { workload: gups } }\n`))[0]).toMatch(/numbers alone are neither/);
   });
 
+  it('a sweep of timing presets takes preset names, and the overrides must suit each preset', () => {
+    expect(errors(base('sweep:\n  timing: [cortex-a72, neoverse-n1]\n'))).toEqual([]);
+    expect(errors(base('sweep:\n  timing: [cortex-a72, cortex-a99, ../spec/timing/neoverse-n1.yaml]\n'))).toEqual([
+      `FILE:5:24: sweep: timing: "cortex-a99" is not a timing preset (cortex-a57, cortex-a72, neoverse-n1)`,
+      `FILE:5:36: sweep: timing: "../spec/timing/neoverse-n1.yaml" is not a timing preset (cortex-a57, cortex-a72, neoverse-n1)`,
+    ]);
+    // 1024 L2 TLB entries divide into the default cortex-a57's 4 ways, not into neoverse-n1's 5
+    expect(errors(base('sweep:\n  timing: [neoverse-n1]\n  tlb.l2.entries: [1024]\n'))[0]).toMatch(/^FILE:5:3: sweep: .*tlb\.l2/);
+  });
+
   it('two entries of the same workload need labels', () => {
     expect(errors('name: t\nworkloads:\n  - { name: gups }\n  - { name: gups, args: { mib: 8 } }\n'))
       .toEqual([`FILE:4:13: a second workload labelled 'gups': give each entry its own label`]);
