@@ -53,10 +53,16 @@ export function latencyCharts(results: GoodPoint[], outcomes: CheckOutcome[]): C
   const sizes = [...new Set(chase.map((r) => r.point.args[SIZE_ARG]!))].sort((a, b) => a - b);
   const labels = sizes.map(String);
   const timings = [...new Set(chase.map(timingName))];
-  const workloads = new Set(chase.map((r) => r.point.label));
-  // a line per timing and per whatever else varies (workload entry, other sweep values); seeds averaged
-  const seriesOf = (r: GoodPoint) => [timingName(r), ...(workloads.size > 1 ? [r.point.label] : []),
-    ...Object.entries(r.point.sweep).filter(([k]) => k !== `args.${SIZE_ARG}` && k !== 'timing').map(([k, v]) => `${k}=${v}`)].join(', ');
+  // a line per timing preset and per whatever else changes the figure: the workload, its arguments
+  // but the size (and the length of the run and its seed), other sweep values; entries that differ
+  // only in the size (one per working set) make one line, seeds are averaged
+  const key = (r: GoodPoint) => [timingName(r), r.point.workload,
+    ...Object.entries(r.point.args).filter(([k]) => ![SIZE_ARG, 'iters', 'seed'].includes(k)).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(r.point.sweep).filter(([k]) => k !== `args.${SIZE_ARG}` && k !== 'timing').map(([k, v]) => `${k}=${v}`)];
+  const keys = chase.map(key);
+  // a label names only what tells the lines apart (always the timing preset)
+  const varies = keys[0]!.map((_, i) => i === 0 || new Set(keys.map((k) => k[i])).size > 1);
+  const seriesOf = (r: GoodPoint) => key(r).filter((_, i) => varies[i]).join(', ');
   const series = [...new Set(chase.map(seriesOf))];
   const lines: { dataset: Dataset; timing: string }[] = series.map((s) => {
     const mine = chase.filter((r) => seriesOf(r) === s);

@@ -198,7 +198,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       plugins: {
         title: { display: true, text: spec.title, font: { size: 20 } },
         // beside published markers, the legend shows each series' marker (their diamonds, the lines' dots)
-        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 }, ...(spec.type === 'line' && data.datasets.some((d) => d.reference) ? { usePointStyle: true } : {}) } },
+        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 }, ...(spec.type === 'line' && data.datasets.some((d) => d.reference) ? { usePointStyle: true, boxHeight: 9 } : {}) } },
       },
       scales: {
         [spec.horizontal ? 'y' : 'x']: {
