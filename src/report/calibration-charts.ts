@@ -9,6 +9,7 @@ import { selectPoints, type CheckOutcome } from '../experiments/checks.js';
 import type { GoodPoint } from '../experiments/run-point.js';
 import type { ChartData, ChartSpec, Dataset } from './chart-spec.js';
 import { shade } from './colours.js';
+import { applyOverrides, loadTiming } from '../spec/timing.js';
 
 /** The latency figure: the timed loop's cycles over its loads, both printed by the workload (memlat). */
 export const LATENCY_METRIC = 'guest.cycles / guest.loads';
@@ -82,10 +83,21 @@ export function latencyCharts(results: GoodPoint[], outcomes: CheckOutcome[]): C
   const colours = [...lines.map((l, i) => shade(hue(l.timing, timings), lines.slice(0, i).filter((x) => x.timing === l.timing).length, perTiming(l.timing))),
     ...published.map((p) => hue(p.timing, timings))];
   const data: ChartData = { labels, datasets: [...lines, ...published].map((x) => x.dataset) };
+  // where each preset's caches and TLBs run out: the plateaus and steps the curve should show
+  const xLines = timings.flatMap((t, row) => capacities(chase.find((r) => timingName(r) === t)!).map((c) => ({ ...c, colour: hue(t, timings), row })));
   return [{
     file: 'latency', title: 'Dependent-load latency over the working set (lat_mem_rd style)', type: 'line', yTitle: 'cycles per load (log scale)',
-    xTitle: 'working set (log2 scale)', series: [], xLog2: true, xTick: sizeLabel, yLog: true, colours, data,
+    xTitle: 'working set (log2 scale); dotted: each preset\'s cache sizes and TLB reach (4 KiB pages)', series: [], xLog2: true, xTick: sizeLabel, yLog: true, colours, data, xLines,
   }];
+}
+
+/** A point's cache sizes and TLB reach in KiB, from its resolved timing (4 KiB pages, as the guest maps its heap). */
+function capacities(r: GoodPoint): { at: number; label: string }[] {
+  const t = applyOverrides(loadTiming(r.point.timing), r.point.set);
+  return [
+    ...(t.cache.enabled ? [{ at: t.cache.l1d.sizeKiB, label: 'L1D' }, { at: t.cache.l2.sizeKiB, label: 'L2' }, { at: t.cache.llc.sizeKiB, label: 'LLC' }] : []),
+    { at: t.tlb.l1d.entries * 4, label: 'L1 TLB' }, { at: t.tlb.l2.entries * 4, label: 'L2 TLB' },
+  ];
 }
 
 /** The figures with a unit, but not those the latency chart marks: a chart of bars per unit, model and published per timing preset. */

@@ -34,6 +34,8 @@ export interface ChartSpec {
   xTick?: (v: number) => string;
   /** A logarithmic value axis, ticked at 1, 2, 5, 10… */
   yLog?: boolean;
+  /** Values of a numeric (log2) x axis marked by a thin dotted line in `colour`, `label` at the top in row `row` (the calibration's capacities). */
+  xLines?: { at: number; label: string; colour: string; row: number }[];
   /** The data itself, for charts that are not points grouped by chartData (the calibration's). */
   data?: ChartData;
 }

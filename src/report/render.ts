@@ -71,6 +71,30 @@ const xMarkLines = (marks: NonNullable<ChartSpec['xMarks']>): Plugin => ({
   },
 });
 
+/** Thin dotted vertical lines at values of a numeric x axis, each labelled at the top of the plot in its row. */
+const xLines = (lines: NonNullable<ChartSpec['xLines']>): Plugin => ({
+  id: 'xLines',
+  afterDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    ctx.lineWidth = 1.2;
+    ctx.setLineDash([2, 4]);
+    ctx.font = '12px DejaVu Sans, sans-serif';
+    for (const l of lines) {
+      const x = scales.x!.getPixelForValue(l.at);
+      if (x < chartArea.left || x > chartArea.right) continue;
+      ctx.strokeStyle = l.colour;
+      ctx.fillStyle = l.colour;
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top + 14 * (l.row + 1));
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(l.label, x + 3, chartArea.top + 11 + 14 * l.row);
+    }
+    ctx.restore();
+  },
+});
+
 /** Whiskers from the lowest to the highest seed's value on each bar or point (not on stacked bars). */
 const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
   id: 'errorBars',
@@ -213,6 +237,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       whiteBackground,
       ...(spec.mark === undefined ? [] : [markLine(spec.mark, spec.horizontal ? 'x' : 'y')]),
       ...(spec.xMarks?.length ? [xMarkLines(spec.xMarks)] : []),
+      ...(spec.xLines?.length ? [xLines(spec.xLines)] : []),
       ...(spec.stacked ? [] : [errorBars(data, !!spec.horizontal)]),
     ],
   };
