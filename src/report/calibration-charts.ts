@@ -57,13 +57,14 @@ export function latencyCharts(results: GoodPoint[], outcomes: CheckOutcome[]): C
   // a line per timing preset and per whatever else changes the figure: the workload, its arguments
   // but the size (and the length of the run and its seed), other sweep values; entries that differ
   // only in the size (one per working set) make one line, seeds are averaged
-  const key = (r: GoodPoint) => [timingName(r), r.point.workload,
-    ...Object.entries(r.point.args).filter(([k]) => ![SIZE_ARG, 'iters', 'seed'].includes(k)).map(([k, v]) => `${k}=${v}`),
-    ...Object.entries(r.point.sweep).filter(([k]) => k !== `args.${SIZE_ARG}` && k !== 'timing').map(([k, v]) => `${k}=${v}`)];
-  const keys = chase.map(key);
+  const coords = (r: GoodPoint): [string, string][] => [['timing', timingName(r)], ['workload', r.point.workload],
+    ...Object.entries(r.point.args).filter(([k]) => ![SIZE_ARG, 'iters', 'seed'].includes(k)).map(([k, v]): [string, string] => [`args.${k}`, String(v)]),
+    ...Object.entries(r.point.sweep).filter(([k]) => k !== `args.${SIZE_ARG}` && k !== 'timing').map(([k, v]): [string, string] => [k, String(v)])];
   // a label names only what tells the lines apart (always the timing preset)
-  const varies = keys[0]!.map((_, i) => i === 0 || new Set(keys.map((k) => k[i])).size > 1);
-  const seriesOf = (r: GoodPoint) => key(r).filter((_, i) => varies[i]).join(', ');
+  const values = new Map<string, Set<string>>();
+  for (const r of chase) for (const [k, v] of coords(r)) values.set(k, (values.get(k) ?? new Set()).add(v));
+  const varies = (k: string) => k === 'timing' || values.get(k)!.size > 1 || chase.some((r) => !coords(r).some(([c]) => c === k));
+  const seriesOf = (r: GoodPoint) => coords(r).filter(([k]) => varies(k)).map(([k, v]) => (k === 'timing' || k === 'workload' ? v : `${k}=${v}`)).join(', ');
   const series = [...new Set(chase.map(seriesOf))];
   const lines: { dataset: Dataset; timing: string }[] = series.map((s) => {
     const mine = chase.filter((r) => seriesOf(r) === s);
