@@ -122,7 +122,8 @@ export function figureCharts(results: GoodPoint[], outcomes: CheckOutcome[]): Ch
       }
     }
     return {
-      file: `figures-${unit.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`, title: `Model against published: ${unit}`,
+      file: `figures-${unit.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+      title: mine.some((o) => o.published !== undefined) ? `Model against published: ${unit}` : `Model: ${unit} (no published value found)`,
       type: 'bar' as const, horizontal: true, yTitle: unit, series: [], colours, data: { labels: mine.map((o) => o.name), datasets },
     };
   });

@@ -188,7 +188,9 @@ function logAxis(data: ChartData) {
 /** PNG bytes, or SVG text with `format: 'svg'`. */
 export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 'svg' = 'png'): Buffer {
   const n = data.labels.length;
-  const perLabel = spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60;
+  // bars side by side per label: all datasets', or (skipping nulls) only those a label has
+  const barsPerLabel = spec.stacked ? 1 : spec.data ? Math.max(1, ...data.labels.map((_, i) => data.datasets.filter((d) => d.data[i] != null).length)) : data.datasets.length;
+  const perLabel = spec.type === 'bar' ? 18 * Math.max(1, barsPerLabel) + 24 : 60;
   const lines = Math.max(1, ...data.labels.map((l) => { const w = wrap(l); return Array.isArray(w) ? w.length : 1; }));
   // many series: the legend goes to the right, beside the plot, instead of squeezing it from below
   const sideLegend = data.datasets.length > 6;
@@ -222,7 +224,7 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       plugins: {
         title: { display: true, text: spec.title, font: { size: 20 } },
         // beside published markers, the legend shows each series' marker (their diamonds, the lines' dots)
-        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 }, ...(spec.type === 'line' && data.datasets.some((d) => d.reference) ? { usePointStyle: true, boxHeight: 9 } : {}) } },
+        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 }, ...(spec.type === 'line' && data.datasets.some((d) => d.reference) ? { usePointStyle: true, boxWidth: 10, boxHeight: 10 } : {}) } },
       },
       scales: {
         [spec.horizontal ? 'y' : 'x']: {
