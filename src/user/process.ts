@@ -14,6 +14,7 @@ import { UserSpace, PROT_READ, PROT_WRITE, PROT_EXEC } from './address-space.js'
 import { buildStack } from './stack.js';
 import { Syscalls } from './syscalls.js';
 import { describeException } from './signals.js';
+import { EXIT, type ExitReason } from './exit.js';
 import { F, SLOT, sysResetValues } from '../generated/sysregs.js';
 
 export interface UserRunOptions {
@@ -25,8 +26,6 @@ export interface UserRunOptions {
   output(fd: number, bytes: Uint8Array): void;
 }
 
-export type ExitReason = 'exit' | 'signal' | 'limit' | 'unsupported-syscall';
-
 export interface UserRunResult {
   exitCode: number;
   reason: ExitReason;
@@ -37,9 +36,6 @@ export interface UserRunResult {
   /** Cycles by category: `execute` (instruction class costs) and `exception` (syscall entry and return). */
   cyclesBy: { execute: number; exception: number };
 }
-
-/** Exit statuses of runs the guest did not end itself (documented in README). */
-export const EXIT = { LIMIT: 124, UNSUPPORTED_SYSCALL: 125, SIGNAL_BASE: 128 } as const;
 
 /**
  * SCTLR_EL1 as Linux runs EL0: MMU and caches on, alignment checks off, and EL0

@@ -5,7 +5,7 @@ import type { Cpu } from '../core/cpu.js';
 import { PAGE_SIZE } from '../core/memory.js';
 import { UserSpace, PROT_READ, PROT_WRITE, PROT_EXEC } from './address-space.js';
 import { syscallName } from './syscall-names.js';
-import { EXIT, type ExitReason } from './process.js';
+import { EXIT, type ExitReason } from './exit.js';
 
 const ENOMEM = 12, EFAULT = 14, EBADF = 9, EINVAL = 22, ENODEV = 19;
 const MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
