@@ -2,7 +2,8 @@
 // the stats guest.<name>; a malformed line is named, never half read, never a crash.
 import { describe, expect, it } from 'vitest';
 import { parseGuestStats } from '../src/experiments/guest-stats.js';
-import { flattenStats, statsText } from '../src/machine/stats.js';
+import { flattenStats, statsText, type RunStats } from '../src/machine/stats.js';
+import { vmStatsText } from '../src/machine/vm-stats.js';
 
 describe('guest stat lines', () => {
   it('reads every stat line; a name on several lines is summed', () => {
@@ -35,5 +36,15 @@ describe('guest stat lines', () => {
     const stats = { cycles: 5, guest: parseGuestStats('stat: cycles=3 loads=1\n').stats };
     expect(flattenStats(stats)).toEqual([['cycles', 5], ['guest.cycles', 3], ['guest.loads', 1]]);
     expect(statsText(stats)).toMatch(/^guest\.cycles +3 +# The workload's own figure cycles \(its stat: lines, summed\)$/m);
+  });
+
+  it('el2sim vm stats lists them', () => {
+    const level = { hits: 0, misses: 0 };
+    const s = {
+      instructions: 1, cycles: 5, cyclesBy: { execute: 5 }, tlb: { l1i: level, l1d: level, l2: level },
+      walkCache: { s1: level, s2: level, nested: level }, walks: { count: 0, fetches: 0, fetchesByStage: { s1: 0, s2: 0 } },
+      guest: { cycles: 1200, loads: 100 },
+    } as unknown as RunStats;
+    expect(vmStatsText(s)).toMatch(/the workload's own figures \(its stat: lines\):\n +name +value\n +cycles +1,200\n +loads +100\n/);
   });
 });
