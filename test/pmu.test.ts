@@ -1,7 +1,8 @@
 // The PMU model against a fake event source (counting, enables, P/C resets,
 // overflow and its interrupt, EL filters, HPMN partitioning, SW_INCR), and the
 // PMU access rules of spec/sysregs/pmu.yaml through the generated table with
-// the model behind its hooks (PMUSERENR_EL0, MDCR_EL2.TPM/TPMCR, HPMN).
+// the model behind its hooks (PMUSERENR_EL0, MDCR_EL2.TPM/TPMCR, HPMN), and the
+// machine's EL changes as the cycle counter sees them (test/images/pmu-eret.S).
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SysCtx } from '../src/core/sysctx.js';
 import { generateSysregs } from '../src/gen/sysregs.js';
@@ -11,6 +12,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { thrown } from './helpers/thrown.js';
+import { assemble } from '../src/asm/assembler.js';
+import { readElf } from '../src/elf/read.js';
+import { runBoot } from '../src/machine/boot.js';
+import { applyOverrides, loadTiming } from '../src/spec/timing.js';
+import { imageSource, TEXT_BASE } from './oracle/qemu-system.js';
 
 // Run without `npm run gen` too: write the generated module when it is missing or stale.
 const GENERATED = fileURLToPath(new URL('../src/generated/sysregs.ts', import.meta.url));
@@ -379,5 +385,26 @@ describe('PMU access rules (spec/sysregs/pmu.yaml)', () => {
     c.el = 2;
     expect(read('PMEVCNTR3_EL0')).toBe(0n);
     expect(read('PMXEVTYPER_EL0')).toBe(0n);
+  });
+});
+
+describe('the cycle counter on the machine', () => {
+  /** What EL1 counts over 16 HVC round trips through EL2 (EL2 not counted), at an ERET cost. */
+  const el1Cycles = (eret: number): number => {
+    const img = readElf(assemble(imageSource('pmu-eret'), 'pmu-eret.S', { textBase: TEXT_BASE }).elf, 'pmu-eret');
+    let out = '';
+    // no store buffer: EL1's HVC would otherwise wait for EL2's stores to drain, an amount that shrinks as the ERET grows
+    const timing = applyOverrides(loadTiming(), [`exception.eret=${eret}`, 'storeBuffer.entries=0']);
+    const r = runBoot(img, { el: 2, memBytes: 256 << 20, timing, maxInsns: 1e6, output: (b) => { out += Buffer.from(b).toString('latin1'); } });
+    expect(r.reason, out).toBe('poweroff');
+    const m = /el1 cycles: (0x[0-9a-f]+)/.exec(out);
+    expect(m, out).not.toBeNull();
+    return Number(m![1]);
+  };
+
+  it('books an ERET\'s cost to the EL that executed it, as the ledger does, not to the EL it returns to', () => {
+    const base = el1Cycles(18);
+    expect(base).toBeGreaterThan(0);
+    expect(el1Cycles(118)).toBe(base);
   });
 });

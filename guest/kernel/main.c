@@ -14,6 +14,11 @@
 #define PSCI_SYSTEM_OFF 0x84000008
 #define DEFAULT_MEM_MIB 256
 #define DEFAULT_QUANTUM_US 1000
+#define PMCR_E (1u << 0)
+#define PMCR_C (1u << 2)
+#define PMCNTEN_C (1u << 31)
+#define PMUSERENR_EN (1u << 0)
+#define PMUSERENR_CR (1u << 2)
 
 int psci_smc;
 
@@ -70,6 +75,22 @@ static void parse_cmdline(struct cmdline *c) {
   if (!c->argc) c->argv[c->argc++] = "hello";
 }
 
+/**
+ * Lets EL0 read the cycle counter, as Linux does with perf_user_access=1, so a
+ * workload can time its own loop (libc's cycles()): PMCR_EL0.E enables the
+ * counters and C resets the cycle counter; PMCCFILTR_EL0 = 0 counts cycles at
+ * EL0 and EL1 (not at EL2: under a hypervisor its exits' own time is not the
+ * guest's); PMCNTENSET_EL0.C enables it; PMUSERENR_EL0.EN and CR give EL0
+ * PMCCNTR_EL0 reads without a trap. Nothing else of the PMU is touched.
+ */
+static void pmu_init(void) {
+  write_sysreg(pmccfiltr_el0, 0);
+  write_sysreg(pmcr_el0, PMCR_E | PMCR_C);
+  write_sysreg(pmcntenset_el0, PMCNTEN_C);
+  write_sysreg(pmuserenr_el0, PMUSERENR_EN | PMUSERENR_CR);
+  isb();
+}
+
 void kernel_main(int smc) {
   struct cmdline c;
   psci_smc = smc;
@@ -77,6 +98,7 @@ void kernel_main(int smc) {
   kprintf("kernel: %ld MiB, quantum %ld us, PSCI via %s; running", c.mem_mib, c.quantum_us, smc ? "SMC" : "HVC");
   for (int i = 0; i < c.argc; i++) kprintf(" %s", c.argv[i]);
   kprintf("\n");
+  pmu_init();
   page_init(RAM_BASE + ((u64)c.mem_mib << 20));
   irq_init();
   sched_init(c.quantum_us);

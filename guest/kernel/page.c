@@ -1,5 +1,6 @@
 #include "page.h"
 #include "console.h"
+#include "pageops.h"
 
 extern char _end[];
 
@@ -19,10 +20,7 @@ void page_init(u64 ram_end) {
   next_fresh = first + table;
 }
 
-static void zero(u64 pa) {
-  u64 *p = phys_to_virt(pa);
-  for (unsigned i = 0; i < PAGE_SIZE / 8; i += 2) p[i] = 0, p[i + 1] = 0;
-}
+static void zero(u64 pa) { zero_bytes(phys_to_virt(pa), PAGE_SIZE); }
 
 u64 page_alloc(void) {
   u64 pa;
@@ -53,8 +51,7 @@ void page_put(u64 pa) {
 }
 
 void page_copy(u64 dst, u64 src) {
-  u64 *d = phys_to_virt(dst), *s = phys_to_virt(src);
-  for (unsigned i = 0; i < PAGE_SIZE / 8; i += 2) d[i] = s[i], d[i + 1] = s[i + 1];
+  copy_bytes(phys_to_virt(dst), phys_to_virt(src), PAGE_SIZE);
 }
 
 u64 pages_in_use(void) { return in_use; }

@@ -37,8 +37,12 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WTERMSIG(s) ((s) & 0x7f)
 
-/** One numeric option `--name N` with its default and allowed range. */
-struct opt { const char *name; long value, min, max; const char *help; };
+/**
+ * One option `--name N` with its default and allowed range. With `choices`
+ * ("read,write,copy": names for the values 0, 1, 2 …, min..max within them) it
+ * also takes a name, `--op copy`; the number stays valid (experiments pass numbers).
+ */
+struct opt { const char *name; long value, min, max; const char *help; const char *choices; };
 /** Parses argv into opts; on an unknown option or a bad value prints usage and exits 2. */
 void parse_opts(int argc, char **argv, struct opt *opts, int n);
 
@@ -49,6 +53,28 @@ static inline uint64_t rng_next(uint64_t *s) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
 }
+
+/** The name `choices` gives the value v (an option's choices), or "?" when it has none. */
+const char *opt_choice(const struct opt *o, long v, char *buf, size_t size);
+
+/**
+ * The cycle counter, PMCCNTR_EL0 (the kernel lets EL0 read it, as Linux's
+ * perf_user_access does; it counts at EL0 and EL1). DSB first, so the stores
+ * issued before it have completed (a timed loop's stores are in its time, a
+ * warm-up's are not), then ISB, so the read is not taken early.
+ */
+static inline uint64_t cycles(void) {
+  uint64_t v;
+  __asm__ volatile("dsb ish\n\tisb\n\tmrs %0, pmccntr_el0" : "=r"(v) : : "memory");
+  return v;
+}
+
+/** One figure of a `stat:` line: a name of [a-z_] and an unsigned value. */
+struct stat_figure { const char *name; uint64_t value; };
+/** Prints `stat: name=value name=value ...` (one line per figure set; the experiments read every one as guest.<name>). */
+void print_stats(const struct stat_figure *f, int n);
+#define STATS(...) print_stats((const struct stat_figure[]){ __VA_ARGS__ }, \
+  (int)(sizeof((const struct stat_figure[]){ __VA_ARGS__ }) / sizeof(struct stat_figure)))
 
 /** Anonymous private read-write memory, or exit with a message. */
 void *map_or_die(size_t bytes);

@@ -18,3 +18,20 @@ void *map_or_die(size_t bytes) {
   }
   return p;
 }
+
+void print_stats(const struct stat_figure *f, int n) {
+  char buf[512];
+  size_t len = format(buf, sizeof buf, "stat:");
+  for (int i = 0; i < n; i++) {
+    const char *c = f[i].name;
+    while ((*c >= 'a' && *c <= 'z') || *c == '_') c++;
+    if (*c || c == f[i].name) continue; // not a [a-z_]+ name: left out rather than break the line's grammar
+    size_t k = format(buf + len, sizeof buf - len, " %s=%lu", f[i].name, (unsigned long)f[i].value);
+    if (len + k >= sizeof buf) { // a figure that does not fit is left out whole
+      buf[len] = 0;
+      break;
+    }
+    len += k;
+  }
+  printf("%s\n", buf);
+}

@@ -5,7 +5,8 @@
 // src/gen/isa.ts): decoded fields are constants, and c.pc is set only before
 // an instruction that may throw or read it, so exceptions still see the exact
 // PC. An instruction without an inline form is called as its closure.
-import type { Exec } from './cpu.js';
+// Blocks are generic in the machine state C their code runs on (core/cpu.ts's Cpu), so that
+// this module imports nothing of the CPU, which builds and runs them.
 
 export const MAX_BLOCK = 64;
 /** Executions after which a block is compiled (compiling costs about as much as a few hundred runs of a cold block). */
@@ -14,7 +15,7 @@ export const HOT_BLOCK = 64;
 /** An instruction's exec body as JavaScript (parameter `c`), the decode-scope names it uses with their values, and whether it needs c.pc exact. */
 export interface Inline { body: string; pc: boolean; names: string[]; values: unknown[] }
 /** An instruction word's inline form, or its closure (or null) when it has none. */
-export type InlineSource = (word: number) => Inline | Exec | null;
+export type InlineSource<C> = (word: number) => Inline | ((c: C) => void) | null;
 
 /** A value as a JavaScript literal, or undefined when it needs to be passed in. */
 function literal(v: unknown): string | undefined {
@@ -28,15 +29,15 @@ function literal(v: unknown): string | undefined {
   }
 }
 
-export class Block {
+export class Block<C> {
   readonly n: number;
   readonly cost: number;
   /** prefix[i] = cycles of the first i instructions (for exceptions in mid-block). */
   readonly prefix: Float64Array;
   runs = 0;
-  compiled: Exec | null = null;
+  compiled: ((c: C) => void) | null = null;
 
-  constructor(readonly fns: Exec[], costs: number[], readonly words?: number[]) {
+  constructor(readonly fns: ((c: C) => void)[], costs: number[], readonly words?: number[]) {
     this.n = fns.length;
     this.prefix = new Float64Array(this.n + 1);
     for (let i = 0; i < this.n; i++) this.prefix[i + 1] = this.prefix[i] + costs[i];
@@ -48,7 +49,7 @@ export class Block {
    * keeping c.pc at each instruction's address as the interpreter does; with them (`inline`) it
    * holds their bodies and keeps c.pc where an instruction needs it.
    */
-  compile(inline?: InlineSource): Exec {
+  compile(inline?: InlineSource<C>): (c: C) => void {
     const params: string[] = [], args: unknown[] = [];
     const pass = (v: unknown): string => { params.push(`$k${params.length}`); args.push(v); return params.at(-1)!; };
     let body = 'return function block(c) {\n  const $pc = c.pc;\n';
@@ -65,7 +66,7 @@ export class Block {
       body += `  {${consts.length ? ` const ${consts.join(', ')};` : ''} {\n    ${form.body.split('\n').join('\n    ')}\n  } }\n`;
     }
     body += '};';
-    const factory = new Function(...params, body) as (...a: unknown[]) => Exec;
+    const factory = new Function(...params, body) as (...a: unknown[]) => (c: C) => void;
     return (this.compiled = factory(...args));
   }
 }

@@ -13,8 +13,10 @@ export type Exec = (c: Cpu) => void;
 /** Turns an instruction word into its executable form, its cost in cycles, and whether a basic block ends with it. */
 export type Decoder = ((word: number) => { exec: Exec; cost: number; endsBlock: boolean }) & {
   /** The instructions' inline forms, for compiled blocks (src/core/block.ts); without it they call the closures. */
-  inline?: InlineSource;
+  inline?: InlineSource<Cpu>;
 };
+/** What the CPU keeps in Page.decoded. */
+type PageBlocks = (Block<Cpu> | undefined)[];
 
 const TWO32 = 4294967296;
 const HOST_TLB = 256;
@@ -28,6 +30,10 @@ class HostTlbBank {
   /** The TLB model's L1 D entry (slot) each page came from; -1: none. */
   readonly rEntry = new Int32Array(HOST_TLB).fill(-1);
   readonly wEntry = new Int32Array(HOST_TLB).fill(-1);
+  /** Pages code is fetched from, with their TLB model's L1 I entry (slot; -1: none). */
+  readonly fTag = new Float64Array(HOST_TLB).fill(NaN);
+  readonly fPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
+  readonly fEntry = new Int32Array(HOST_TLB).fill(-1);
 }
 
 export class Cpu implements SysCtx {
@@ -52,7 +58,7 @@ export class Cpu implements SysCtx {
   instructions = 0;
   cycles = 0;
   /** The block being executed and its first PC (retired/elapsed count its instructions that already ran). */
-  private block: Block | null = null;
+  private block: Block<Cpu> | null = null;
   private blockPc = 0;
   /** Exclusive monitor: the reserved address, NaN when open. */
   exclusive = NaN;
@@ -193,6 +199,7 @@ export class Cpu implements SysCtx {
   private wPage = this.banks[0]!.wPage;
   private rEntry = this.banks[0]!.rEntry;
   private wEntry = this.banks[0]!.wEntry;
+  private fTag = this.banks[0]!.fTag;
 
   /**
    * The TLB model entry of the last rpage/wpage host hit, for `timing` to count; -1 after a
@@ -245,17 +252,22 @@ export class Cpu implements SysCtx {
     for (const b of this.banks) {
       b.rTag.fill(NaN);
       b.wTag.fill(NaN);
+      b.fTag.fill(NaN);
     }
     this.fetchVpn = NaN;
   }
-  /** Drops the host-side TLB entries (every bank) that `stale` selects by virtual page number and TLB model entry (L1 D slot, -1: none). */
-  flushHostTlbWhere(stale: (vpn: number, entry: number) => boolean): void {
+  /**
+   * Drops the host-side TLB entries (every bank) but those of the upper half (negative page
+   * numbers) whose TLB model entry `global` says matches every ASID: what a change of ASID leaves
+   * valid. `global` gets an L1 D slot for data, an L1 I slot for fetches (`fetch`).
+   */
+  flushHostTlbKeepingGlobal(global: (entry: number, fetch: boolean) => boolean): void {
     for (const b of this.banks) {
       for (let i = 0; i < HOST_TLB; i++) {
-        // empty entries (NaN tags) need no question
-        const r = b.rTag[i]!, w = b.wTag[i]!;
-        if (r === r && stale(r, b.rEntry[i]!)) b.rTag[i] = NaN;
-        if (w === w && stale(w, b.wEntry[i]!)) b.wTag[i] = NaN;
+        // lower-half and empty (NaN) tags need no question
+        if (!(b.rTag[i]! < 0 && b.rEntry[i]! >= 0 && global(b.rEntry[i]!, false))) b.rTag[i] = NaN;
+        if (!(b.wTag[i]! < 0 && b.wEntry[i]! >= 0 && global(b.wEntry[i]!, false))) b.wTag[i] = NaN;
+        if (!(b.fTag[i]! < 0 && b.fEntry[i]! >= 0 && global(b.fEntry[i]!, true))) b.fTag[i] = NaN;
       }
     }
     this.fetchVpn = NaN;
@@ -276,9 +288,10 @@ export class Cpu implements SysCtx {
       }
     }
   }
-  /** Drops the fetch page if it came from the L1 I TLB model entry in `slot` (it left the L1 TLB). */
+  /** Drops the host-side copies of an L1 I TLB model entry, by slot (it left the L1 TLB). */
   dropHostFetch(slot: number): void {
     if (this.fetchEntry === slot) this.fetchVpn = NaN;
+    for (const b of this.banks) for (let i = 0; i < HOST_TLB; i++) if (b.fEntry[i] === slot) b.fTag[i] = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;
@@ -387,7 +400,8 @@ export class Cpu implements SysCtx {
     if (el !== this.el) {
       const b = this.banks[el]!;
       this.rTag = b.rTag; this.wTag = b.wTag; this.rPage = b.rPage; this.wPage = b.wPage; this.rEntry = b.rEntry; this.wEntry = b.wEntry;
-      this.fetchVpn = NaN; // execute permission depends on the EL
+      this.fTag = b.fTag;
+      this.fetchVpn = NaN; // execute permission depends on the EL: the new EL's bank serves it
     }
     this.el = el;
     this.spsel = spsel;
@@ -440,10 +454,24 @@ export class Cpu implements SysCtx {
       try {
         this.runInner(limit);
       } catch (e) {
+        this.retireBefore();
         if (!(e instanceof ArchException)) throw e;
         onException(e);
       }
     }
+  }
+  /**
+   * After an exception (or a debugger's redirect) in mid-block: charges the block's instructions
+   * before the faulting one (at this.pc), which retired. Here rather than around each block, which
+   * would cost a catch and a rethrow per exception.
+   */
+  private retireBefore(): void {
+    const b = this.block;
+    if (b === null) return;
+    const i = (this.pc - this.blockPc) / 4;
+    this.instructions += i;
+    this.cycles += b.prefix[i]!;
+    this.block = null;
   }
   /** Set by the environment to end run() early (exit, power-off). */
   stopped = false;
@@ -471,7 +499,7 @@ export class Cpu implements SysCtx {
       else if (this.timing !== null) this.cycles += this.timing.fetch(this.fetchEntry);
       const idx = (pc & (PAGE_SIZE - 1)) >>> 2;
       if (this.il) throw new ArchException(EC.ILLEGAL_STATE, 0);
-      const b = this.fetchPage!.decoded![idx] ?? this.buildBlock(this.fetchPage!, idx);
+      const b = (this.fetchPage!.decoded as PageBlocks)[idx] ?? this.buildBlock(this.fetchPage!, idx);
       if (this.instructions + b.n > limit) {
         if (this.instructions >= limit) return;
         this.step(b);
@@ -480,24 +508,16 @@ export class Cpu implements SysCtx {
       this.npc = pc + 4 * b.n;
       this.block = b;
       this.blockPc = pc;
-      try {
-        if (b.compiled) b.compiled(this);
-        else this.interpret(b, pc);
-      } catch (e) {
-        // the instructions before the faulting one (at this.pc) retired
-        const i = (this.pc - pc) / 4;
-        this.instructions += i;
-        this.cycles += b.prefix[i];
-        this.block = null;
-        throw e;
-      }
+      // an exception leaves this.block set: run() charges what retired (retireBefore)
+      if (b.compiled) b.compiled(this);
+      else this.interpret(b, pc);
       this.block = null;
       this.instructions += b.n;
       this.cycles += b.cost;
       this.pc = this.npc;
     }
   }
-  private interpret(b: Block, pc: number): void {
+  private interpret(b: Block<Cpu>, pc: number): void {
     const fns = b.fns;
     this.pc = pc;
     fns[0](this);
@@ -520,7 +540,7 @@ export class Cpu implements SysCtx {
   }
 
   /** Runs only the first instruction of a block (to stop exactly at an instruction limit). */
-  private step(b: Block): void {
+  private step(b: Block<Cpu>): void {
     this.npc = this.pc + 4;
     b.fns[0](this);
     this.instructions++;
@@ -530,8 +550,20 @@ export class Cpu implements SysCtx {
   private enterPage(pc: number, vpn: number): void {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
-    const p = this.lookupPage(vpn, Access.Fetch, pc);
-    if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
+    const i = vpn & (HOST_TLB - 1);
+    const b = this.banks[this.el]!;
+    let p: Page, entry: number;
+    if (this.fTag[i] === vpn) {
+      // a host hit is an L1 I hit, as for data: counted as the lookup would have
+      p = b.fPage[i]!;
+      entry = b.fEntry[i]!;
+      if (this.timing !== null) this.cycles += this.timing.fetch(entry);
+    } else {
+      p = this.lookupPage(vpn, Access.Fetch, pc);
+      if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
+      entry = this.fill.entry;
+      this.fTag[i] = vpn; b.fPage[i] = p; b.fEntry[i] = entry;
+    }
     if (!p.decoded) {
       p.decoded = new Array(PAGE_SIZE / 4);
       // A page that now holds code loses its write-cache entries, at whatever VA and EL (aliases
@@ -540,10 +572,10 @@ export class Cpu implements SysCtx {
     }
     this.fetchPage = p;
     this.fetchVpn = vpn;
-    this.fetchEntry = this.fill.entry;
+    this.fetchEntry = entry;
   }
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
-  private buildBlock(p: Page, idx: number): Block {
+  private buildBlock(p: Page, idx: number): Block<Cpu> {
     const fns: Exec[] = [];
     const costs: number[] = [];
     const words: number[] = [];
@@ -555,7 +587,7 @@ export class Cpu implements SysCtx {
       words.push(w);
       if (d.endsBlock) break;
     }
-    const b = new Block(fns, costs, words);
+    const b = new Block<Cpu>(fns, costs, words);
     p.decoded![idx] = b;
     return b;
   }

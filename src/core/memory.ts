@@ -2,7 +2,6 @@
 // MMU in full-system mode) happens in the `AddressSpace` behind the CPU's
 // host-side TLB; RAM is handed out in 4 KiB pages that also carry the decoded
 // instructions of the code they hold.
-import type { Block } from './block.js';
 
 export const PAGE_BITS = 12;
 export const PAGE_SIZE = 1 << PAGE_BITS;
@@ -17,8 +16,11 @@ const NO_BYTES = new Uint8Array(PAGE_SIZE);
 
 export class Page {
   readonly view: DataView;
-  /** Decoded basic blocks by the word they start at; null until code runs from this page. */
-  decoded: (Block | undefined)[] | null = null;
+  /**
+   * The CPU's decoded basic blocks (core/block.ts) by the word they start at; null until code runs
+   * from this page. The CPU that fills it types it: memory does not depend on the CPU.
+   */
+  decoded: unknown[] | null = null;
   /** Set for a page of device registers: accesses go to mmio at mmioBase + offset in page. */
   mmio: Mmio | null = null;
   mmioBase = 0;

@@ -36,10 +36,9 @@ export class GenericTimer {
     return this.ctl[n] & ENABLE && this.cval[n] <= this.count(n) ? ISTATUS : 0n;
   }
 
-  /** Interrupt line levels: condition met, enabled, not masked. */
-  lines(): Record<Name, boolean> {
-    const level = (n: Name) => (this.ctl[n] & IMASK) === 0n && this.status(n) !== 0n;
-    return { P: level('P'), V: level('V'), HP: level('HP') };
+  /** Timer n's interrupt line: enabled, not masked, condition met (the count is read only then). */
+  line(n: Name): boolean {
+    return (this.ctl[n] & (ENABLE | IMASK)) === ENABLE && this.cval[n] <= this.count(n);
   }
 
   /** The first cycle count at which an enabled, unmasked timer not yet firing will fire; Infinity if none. */

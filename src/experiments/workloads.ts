@@ -6,12 +6,14 @@ import { join } from 'node:path';
 
 export const GUEST_DIR = new URL('../../guest/', import.meta.url).pathname;
 
-export interface WorkloadArg { name: string; default: number; min: number; max: number; help: string }
+/** `choices`: names the workload also takes for the values 0, 1, … (membw's `--op copy` is `--op 2`); experiments pass the number. */
+export interface WorkloadArg { name: string; default: number; min: number; max: number; help: string; choices?: string[] }
 /** `args` undefined: the workload takes free words (hello echoes them), so any are accepted. */
 export interface Workload { name: string; args?: WorkloadArg[] }
 
 const OPT_TABLE = /struct opt \w+\[\] = \{([^;]*)\};/;
-const OPT = /\{\s*"(\w+)",\s*(-?\d+),\s*(-?\d+),\s*(-?\d+),\s*"([^"]*)"\s*\}/g;
+/** An entry `{ "name", default, min, max, "help" }`, or with names for its values `{ "op", 0, 0, 3, "help", "read,write,copy,zero" }`. */
+const OPT = /\{\s*"(\w+)",\s*(-?\d+),\s*(-?\d+),\s*(-?\d+),\s*"([^"]*)"(?:,\s*"([^"]*)")?\s*\}/g;
 
 let catalogue: Map<string, Workload> | undefined;
 
@@ -22,7 +24,7 @@ export function workloads(): Map<string, Workload> {
       const name = f.slice(0, -2);
       const table = OPT_TABLE.exec(readFileSync(join(dir, f), 'utf8'))?.[1];
       const args = table === undefined ? undefined : [...table.matchAll(OPT)].map((m) => ({
-        name: m[1], default: Number(m[2]), min: Number(m[3]), max: Number(m[4]), help: m[5],
+        name: m[1], default: Number(m[2]), min: Number(m[3]), max: Number(m[4]), help: m[5], ...(m[6] ? { choices: m[6].split(',') } : {}),
       }));
       return [name, { name, args }];
     }));
@@ -36,7 +38,8 @@ export function argProblem(w: Workload, name: string, value: unknown): string | 
   const a = w.args.find((x) => x.name === name);
   if (!a) return `${w.name} takes no argument '${name}' (it takes ${w.args.map((x) => x.name).join(', ')})`;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < a.min || value > a.max) {
-    return `${w.name} --${name}: ${JSON.stringify(value)} is not an integer from ${a.min} to ${a.max}`;
+    const names = a.choices ? ` (${a.choices.map((c, i) => `${i} ${c}`).join(', ')})` : '';
+    return `${w.name} --${name}: ${JSON.stringify(value)} is not an integer from ${a.min} to ${a.max}${names}`;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { loadIsa } from '../spec/isa.js';
 import { SpecErrors } from '../spec/source.js';
 import { emitDecoderModule, emitExecutorIndex, emitForms, emitGroupExecutor } from './isa.js';
 import { generateSysregs } from './sysregs.js';
+import { emitValidators } from './validators.js';
 import { GENERATED_DIR, inputsHash, STAMP } from './stamp.js';
 
 function write(path: string, text: string): void {
@@ -25,6 +26,10 @@ export function generate(): void {
   write(join(GENERATED_DIR, 'decoder.ts'), emitDecoderModule(all));
   write(join(GENERATED_DIR, 'forms.ts'), emitForms(all));
   write(join(GENERATED_DIR, 'sysregs.ts'), generateSysregs());
+  mkdirSync(join(GENERATED_DIR, 'validators'), { recursive: true });
+  const validators = emitValidators();
+  for (const f of readdirSync(join(GENERATED_DIR, 'validators'))) if (!validators.has(f)) rmSync(join(GENERATED_DIR, 'validators', f));
+  for (const [f, code] of validators) write(join(GENERATED_DIR, 'validators', f), code);
   write(STAMP, inputsHash());
 }
 

@@ -7,7 +7,8 @@ import { Cpu, type Decoder } from '../core/cpu.js';
 import { makeDecoder } from '../core/decode.js';
 import { ArchException, EC, EC_NAMES, undefinedInstruction } from '../core/exception.js';
 import { disassemble } from '../asm/disasm.js';
-import { takeException, exceptionReturn, savedPstate, Vector } from '../core/exception-entry.js';
+import { takeException, exceptionReturn, Vector } from '../core/exception-entry.js';
+import { ExceptionSignature } from './exception-signature.js';
 import { physicalTarget, virtualTaken, virtualPending, TIMER_PPI, UART_INTID } from './interrupts.js';
 import { GicV3, type AccessContext } from '../devices/gicv3.js';
 import type { Device } from '../devices/device.js';
@@ -98,7 +99,7 @@ export class Machine {
   /** The event register of WFE/SEV. */
   private event = false;
   private readonly gic: GicV3;
-  private lastSignature = '';
+  private readonly lastSignature = new ExceptionSignature();
   private sameCount = 0;
   /** Instructions retired when the last exception was taken (to see a fault loop that executes nothing). */
   private lastExceptionAt = -1;
@@ -127,13 +128,14 @@ export class Machine {
     const ram = this.bus.ram;
     this.caches.peek = (pa) => ram.page(pa)?.view.getUint32(pa & 0xffc, true) ?? 0;
     this.pmu = new Pmu({ count: (ev) => this.eventCount(ev), el: () => this.cpu.el, mdcr: () => this.cpu.sys[SLOT.MDCR_EL2] });
+    const tlb = this.mmu.mmu.tlb;
     this.cpu.onSysWrite = (name) => {
       if (COUNTED_WRITES.has(name)) this.sysregWrites[name] = (this.sysregWrites[name] ?? 0) + 1;
       if (name === 'MDCR_EL2') this.pmu.mdcrWritten();
       if (!TRANSLATION_CONTROLS.has(name)) return;
       this.mmu.regimeChanged();
       // a context switch (TTBR0_EL1) changes the lower half and the ASID: global upper-half (kernel) entries stay
-      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbWhere((vpn, e) => !(vpn < 0 && e >= 0 && this.mmu.mmu.tlb.l1d.isGlobal(e)));
+      if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? tlb.l1i : tlb.l1d).isGlobal(e));
       else this.cpu.flushHostTlb();
     };
     gic.onChange = () => { this.cpu.nextEvent = 0; };
@@ -322,10 +324,11 @@ export class Machine {
     const c = this.cpu, from = c.el;
     exceptionReturn(c);
     this.exceptions.returns++;
-    this.pmu.elChanged(from, c.el);
+    // the ERET's own cost belongs to the EL that executed it: charged before the ledger and the PMU switch EL
     c.cycles += this.opts.timing.exception.eret;
     this.exceptionCycles += this.opts.timing.exception.eret;
-    if (c.el !== from) this.ledger.returned(from, c.el); // the ERET's own cost belongs to the EL that executed it
+    this.pmu.elChanged(from, c.el);
+    if (c.el !== from) this.ledger.returned(from, c.el);
     this.event = true; // an exception return sets the event register
     c.nextEvent = 0; // the new PSTATE may unmask a pending interrupt
   }
@@ -352,8 +355,10 @@ export class Machine {
 
   /** Drives the timer lines into the interrupt controller. */
   private updateLines(): void {
-    const l = this.timer.lines();
-    for (const n of ['P', 'V', 'HP'] as const) this.gic.setLevel(TIMER_PPI[n], l[n]);
+    const t = this.timer, gic = this.gic;
+    gic.setLevel(TIMER_PPI.P, t.line('P'));
+    gic.setLevel(TIMER_PPI.V, t.line('V'));
+    gic.setLevel(TIMER_PPI.HP, t.line('HP'));
     this.gic.setLevel(PMU_PPI, this.pmu.irq());
   }
 
@@ -383,18 +388,14 @@ export class Machine {
     const c = this.cpu;
     c.nextEvent = this.timer.nextDeadline();
     this.updateLines();
-    // FIQ before IRQ, physical before virtual
-    const order: [boolean, () => number, Vector][] = [
-      [this.gic.fiqPending(), () => physicalTarget(c, 'fiq'), Vector.Fiq],
-      [this.gic.irqPending(), () => physicalTarget(c, 'irq'), Vector.Irq],
-      [true, () => (virtualTaken(c, 'fiq', this.gic.virtualFiqPending()) ? 1 : -1), Vector.Fiq],
-      [true, () => (virtualTaken(c, 'irq', this.gic.virtualIrqPending()) ? 1 : -1), Vector.Irq],
-    ];
+    // FIQ before IRQ, physical before virtual (this runs after every ERET: no allocation)
+    const gic = this.gic;
     let target = -1, vector = Vector.Irq;
-    for (const [pending, route, v] of order) {
-      if (pending && (target = route()) >= 0) { vector = v; break; }
-    }
-    if (target < 0) return;
+    if (gic.fiqPending() && (target = physicalTarget(c, 'fiq')) >= 0) vector = Vector.Fiq;
+    else if (gic.irqPending() && (target = physicalTarget(c, 'irq')) >= 0) vector = Vector.Irq;
+    else if (virtualTaken(c, 'fiq', gic.virtualFiqPending())) { target = 1; vector = Vector.Fiq; }
+    else if (virtualTaken(c, 'irq', gic.virtualIrqPending())) { target = 1; vector = Vector.Irq; }
+    else return;
     c.cycles += this.access.drain(); // the interrupt waits for the store buffer to drain
     const from = c.el;
     takeException(c, new ArchException(0, 0, target), vector);
@@ -464,9 +465,7 @@ export class Machine {
     const elr = c.sys[target === 2 ? SLOT.ELR_EL2 : SLOT.ELR_EL1];
     const nothingRan = this.lastExceptionAt === c.instructions;
     this.lastExceptionAt = c.instructions;
-    const sig = `${target}:${esr}:${elr}:${savedPstate(c)}:${c.r.join(',')}`;
-    this.sameCount = sig === this.lastSignature ? this.sameCount + 1 : 0;
-    this.lastSignature = sig;
+    this.sameCount = this.lastSignature.sameAs(c, target, esr, elr) ? this.sameCount + 1 : 0;
     if (nothingRan && this.sameCount > 0) {
       this.halt('stuck', `exception loop: the vector at ${hex(c.pc)} faults before executing anything (EL${target}, ESR=${hex(esr)}, ELR=${hex(elr)}; is VBAR_EL${target} set?)`);
     } else if (this.sameCount >= SAME_EXCEPTION_LIMIT) {

@@ -1,21 +1,49 @@
 // JSON Schema validation of a spec file, with each schema error mapped back
 // to the YAML node it is about. The schemas in spec/schema are the one
-// statement of each file's structure; editors use the same files.
+// statement of each file's structure; editors use the same files. Their
+// validators are generated as code (src/gen/validators.ts); ajv itself is
+// loaded only for a schema changed since (and by the generator).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Node } from 'yaml';
 import type { SpecSource } from './source.js';
 
 export const SPEC_DIR = new URL('../../spec/', import.meta.url).pathname;
+/** How the schemas are compiled, generated validators included. */
+export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
+/** What a generated validator records of the schema text it was compiled from. */
+export const schemaHash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** The generated validator's module of a schema file, in src/generated/validators. */
+export const validatorModule = (schema: string): string => schema.replace(/\.json$/, '') + '.cjs';
+
+// CommonJS, loaded synchronously: the generated validators and, when needed, ajv
+const requireCjs = createRequire(import.meta.url);
+/** The generated validator of a schema, if there is one (the generator itself validates the spec before). */
+function generatedValidator(schema: string): { validate: ValidateFunction; hash: string } | undefined {
+  try {
+    return requireCjs(`../generated/validators/${validatorModule(schema)}`) as { validate: ValidateFunction; hash: string };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    return undefined;
+  }
+}
+let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(schema: string): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
-    v = ajv.compile(JSON.parse(readFileSync(join(SPEC_DIR, 'schema', schema), 'utf8')));
+    const text = readFileSync(join(SPEC_DIR, 'schema', schema), 'utf8');
+    const g = generatedValidator(schema);
+    if (g !== undefined && g.hash === schemaHash(text)) v = g.validate;
+    else {
+      ajv ??= new (requireCjs('ajv') as typeof import('ajv')).Ajv(AJV_OPTIONS);
+      v = ajv.compile(JSON.parse(text));
+    }
     compiled.set(schema, v);
   }
   return v;

@@ -17,6 +17,12 @@ export { KERNEL_PATH };
 /** Short enough that the multi-process workloads are preempted now and then on el2sim. */
 export const TEST_QUANTUM_US = 100;
 
+/**
+ * The output without the workloads' `stat: ` lines: the figures they time with the cycle counter
+ * (memlat, membw) differ between modes and machines; everything else must not.
+ */
+export const withoutStats = (uart: string) => uart.split('\n').filter((l) => !l.startsWith('stat: ')).join('\n');
+
 /** The command line for a workload, with the test quantum and QEMU's memory size. */
 export function guestCmdline(workload: string, args = ''): string {
   return kernelCmdline({ workload, args, quantumUs: TEST_QUANTUM_US, memBytes: MEM_MIB << 20 });

@@ -5,6 +5,9 @@ import { expect } from 'vitest';
 import { readElf } from '../../src/elf/read.js';
 import { KERNEL_PATH, loadVmm, runVm, type VmMode, type VmmOptions, type VmResult } from '../../src/machine/vm.js';
 import { applyOverrides, loadTiming } from '../../src/spec/timing.js';
+import { withoutStats } from './guest.js';
+
+export { withoutStats };
 
 export const kernelBytes = readFileSync(KERNEL_PATH);
 const kernel = readElf(kernelBytes, 'kernel.elf');
@@ -33,14 +36,15 @@ export function vmRun(o: VmTestRun): VmResult & { uart: string } {
   return { ...r, uart: Buffer.concat(out).toString('latin1') };
 }
 
-/** The guest's own output: the vmm's `vmm: ` lines left out. */
-export const guestOutput = (uart: string) => uart.split('\n').filter((l) => !l.startsWith('vmm: ')).join('\n');
+/** The guest's own output: the vmm's `vmm: ` lines and the timed `stat: ` lines left out. */
+export const guestOutput = (uart: string) => withoutStats(uart).split('\n').filter((l) => !l.startsWith('vmm: ')).join('\n');
 
 /** Small arguments for every workload (each a second or two under a hypervisor). */
 export const SMALL: [string, string][] = [
   ['hello', 'a b'], ['gups', '--mib 2 --iters 3000'], ['ptrchase', '--mib 2 --iters 3000'], ['stream', '--mib 1 --passes 1'],
   ['mmapchurn', '--pages 8 --iters 20'], ['forkwait', '--iters 10 --pages 4'], ['cowtouch', '--pages 16'],
   ['ctxswitch', '--procs 3 --yields 50'], ['crash', '--segv 1'], ['exitbench', '--op mmio --iters 20'],
+  ['memlat', '--kib 64 --iters 2000'], ['membw', '--kib 16 --op copy --passes 2'],
 ];
 
 const native = new Map<string, string>();

@@ -4,17 +4,27 @@
 import { describe, expect } from 'vitest';
 import { oracleIt } from './tools.js';
 import { QEMU_SYSTEM } from './qemu-system.js';
-import { bootGuest, bootGuestOnQemu, guestCmdline } from '../helpers/guest.js';
+import { bootGuest, bootGuestOnQemu, guestCmdline, withoutStats } from '../helpers/guest.js';
 
 const SUMMARY_OK = 'kernel: all processes exited; init exited with status 0; 0 pages in use; power off\n';
 
-/** Runs on both machines, checks they agree and powered off; returns the UART text. */
+/** The `stat: name=value ...` lines of a run: the figures a workload timed with the cycle counter. */
+const STAT_LINE = /^stat:( [a-z_]+=\d+)+$/;
+const statNames = (uart: string) => uart.split('\n').filter((l) => l.startsWith('stat: ')).map((l) => l.replace(/=\d+/g, '='));
+
+/**
+ * Runs on both machines, checks they agree and powered off; returns el2sim's UART text. The
+ * `stat:` lines hold cycle counts, which are QEMU's own: there the same lines must carry the same
+ * names, and the rest of the output must be the same byte for byte.
+ */
 function agree(cmdline: string, el: 1 | 2 = 2): string {
   const e = bootGuest(cmdline, { el });
   expect(e.reason, e.message).toBe('poweroff');
   const q = bootGuestOnQemu(cmdline, { el });
   expect(q.timedOut).toBe(false);
-  expect(e.uart).toBe(q.uart);
+  expect(withoutStats(e.uart)).toBe(withoutStats(q.uart));
+  expect(statNames(e.uart)).toEqual(statNames(q.uart));
+  for (const l of e.uart.split('\n').filter((x) => x.startsWith('stat:'))) expect(l).toMatch(STAT_LINE);
   return e.uart;
 }
 
@@ -29,6 +39,11 @@ describe('guest workloads: el2sim and qemu-system-aarch64 agree', () => {
     ['cowtouch', '--pages 64 --share 50', /^cowtouch: pages=64 share=50 parent=0x[0-9a-f]{16} child=0x[0-9a-f]{2}$/m],
     ['ctxswitch', '--procs 3 --yields 100', /^ctxswitch: procs=3 yields=100 children=3$/m],
     ['crash', '--exec 1', /^hello from hello, pid 2\n {2}argv\[1\] = from-exec\n(hello: .* ok.*\n){3}crash: child exited with status 0$/m],
+    ['memlat', '--kib 64 --stride 128 --iters 5000', /^stat: cycles=\d+ loads=5000\nmemlat: kib=64 stride=128 iters=5000 seed=1 nodes=512 last=\d+ checksum=0x[0-9a-f]{16}$/m],
+    ['membw', '--kib 32 --op read --passes 2', /^stat: cycles=\d+ bytes=65536\nmembw: kib=32 op=read passes=2 bytes=65536 checksum=0x[0-9a-f]{16}$/m],
+    ['membw', '--kib 32 --op write --passes 2', /^stat: cycles=\d+ bytes=65536\nmembw: kib=32 op=write passes=2 bytes=65536 checksum=0x[0-9a-f]{16}$/m],
+    ['membw', '--kib 32 --op 2 --passes 2', /^stat: cycles=\d+ bytes=32768\nmembw: kib=32 op=copy passes=2 bytes=32768 checksum=0x[0-9a-f]{16}$/m],
+    ['membw', '--kib 32 --op zero --passes 2', /^stat: cycles=\d+ bytes=65536\nmembw: kib=32 op=zero passes=2 bytes=65536 checksum=0x0{16}$/m],
   ];
   for (const [workload, args, line] of cases) {
     oracleIt(`${workload} ${args}`, [QEMU_SYSTEM], () => {
@@ -50,13 +65,22 @@ describe('guest workloads: el2sim and qemu-system-aarch64 agree', () => {
 describe('guest: bad input is reported clearly', () => {
   oracleIt('an unknown workload', [QEMU_SYSTEM], () => {
     const uart = agree(guestCmdline('nope'));
-    expect(uart).toContain("kernel: unknown workload 'nope'; have: hello gups ptrchase stream mmapchurn forkwait cowtouch ctxswitch crash exitbench\n");
+    expect(uart).toContain("kernel: unknown workload 'nope'; have: hello gups ptrchase stream mmapchurn forkwait cowtouch ctxswitch crash exitbench memlat membw\n");
     expect(uart).toMatch(/no init to run \(status 127\); power off\n$/);
   });
   oracleIt('bad workload arguments', [QEMU_SYSTEM], () => {
     const uart = agree(guestCmdline('gups', '--mib 0'));
     expect(uart).toContain("gups: bad value '0' for --mib\nusage: gups [--mib N] [--iters N] [--seed N]\n");
     expect(uart).toMatch(/init exited with status 2; 0 pages in use; power off\n$/);
+  });
+  oracleIt('a bad named choice, and a stride that is no multiple of 8', [QEMU_SYSTEM], () => {
+    const uart = agree(guestCmdline('membw', '--op copyy'));
+    expect(uart).toContain("membw: bad value 'copyy' for --op\nusage: membw [--kib N] [--op N] [--passes N]\n");
+    expect(uart).toContain('  --op N  what to time (0..3, default 0)\n      or by name, from 0: read,write,copy,zero\n');
+    expect(uart).toMatch(/init exited with status 2; 0 pages in use; power off\n$/);
+    const lat = agree(guestCmdline('memlat', '--kib 4 --stride 12'));
+    expect(lat).toContain('memlat: --stride 12 must be a multiple of 8 and at most the working set (4096 bytes)\n');
+    expect(lat).toMatch(/init exited with status 2; 0 pages in use; power off\n$/);
   });
   oracleIt('an unknown kernel parameter', [QEMU_SYSTEM], () => {
     const uart = agree('mem=256M bogus=1 -- hello');
