@@ -16,6 +16,20 @@ function points(yaml: string, quick = false) {
 }
 
 describe('expansion into points', () => {
+  it('a sweep of timing presets: each point runs on its preset, with the same overrides', () => {
+    const ps = points(`name: t
+timing: cortex-a72
+workloads: [{ name: gups, args: { iters: 1000 } }]
+set: { memory.latency: 180 }
+sweep:
+  timing: [cortex-a72, neoverse-n1]
+`);
+    expect(ps.map((p) => [p.id, p.timing, p.set])).toEqual([
+      ['gups_native_timing=cortex-a72_s1', 'cortex-a72', ['memory.latency=180', 'tlb.seed=1']],
+      ['gups_native_timing=neoverse-n1_s1', 'neoverse-n1', ['memory.latency=180', 'tlb.seed=1']],
+    ]);
+  });
+
   it('the cartesian product of the sweep, the first key varying slowest, then seeds', () => {
     const ps = points(`name: t
 workloads: [{ name: gups, args: { iters: 1000 } }]

@@ -62,7 +62,7 @@ describe('experiment loader errors', () => {
   it('a hypervisor preset, vmm options, an unknown chart and seeds set by hand', () => {
     expect(errors(base('hypervisor: kvm-n1\n'))).toEqual([`FILE:4:13: hypervisor cost presets do not exist: the vmm's cost is the code it runs (set its options with vmm.* keys in set or sweep)`]);
     expect(errors(base('charts: [cycles, overhead, pie]\n'))).toEqual([
-      `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, exits, crossover, mpki, walks, sweep)`,
+      `FILE:4:28: unknown chart 'pie' (charts: cycles, overhead, breakdown, exits, crossover, mpki, walks, sweep, latency, figures)`,
     ]);
     expect(errors(base('modes: [stage2]\nsweep:\n  vmm.block: [4k, 3m]\n  vmm.colour: [red]\nset:\n  vmm.switch: fat\n'))).toEqual([
       `FILE:9:15: set: vmm.switch: "fat" is not one of thin, full`,
@@ -84,6 +84,28 @@ describe('experiment loader errors', () => {
       `FILE:8:92: of: 'tlb.l2.entries' is not workload, mode or a sweep key (vmm.ipaBits)`,
     ]);
     expect(errors(base(`${ok}  - { name: a, metric: cycles, of: { mode: stage2 }, equals: 1, lessThan: { mode: native } }\n`))[0]).toMatch(/a check has one bound/);
+  });
+
+  it('checks against a published figure: a reference, a tolerance of at least 1, no second bound; metrics as products and quotients', () => {
+    const c = 'checks:\n  - { name: a, metric: "4096 * guest.cycles / guest.bytes", of: { workload: gups }';
+    expect(errors(base(`${c}, published: 500, unit: cycles per 4 KiB, factor: 2, reference: "x, 1 GHz" }\n`))).toEqual([]);
+    expect(errors(base(`${c}, unit: cycles per 4 KiB, reference: none published }\n`))).toEqual([]);
+    expect(errors(base(`${c}, published: 500 }\n`))).toEqual([`FILE:5:96: published: the check needs a reference saying where the figure was published (and the clock, if it was converted from ns to cycles)`]);
+    expect(errors(base(`${c}, published: 500, factor: 0.5, reference: r }\n`))).toEqual([`FILE:5:109: factor with published is the tolerance, model / published within ÷factor…×factor: at least 1, not 0.5`]);
+    expect(errors(base(`${c}, atLeast: 1, published: 500, reference: r }\n`))[0]).toMatch(/^FILE:5:\d+: a check has one bound \(equals, atLeast\/atMost, lessThan, greaterThan or published\), not atLeast and published$/);
+    expect(errors(base(`${c}, published: -1, reference: r }\n`))[0]).toMatch(/^FILE:5:\d+: .*published.*must be > 0/);
+    expect(errors(base(`checks:\n  - { name: a, metric: "guest.cycles / 4 * walks count", of: { workload: gups } }\n`))[0]).toMatch(/^FILE:5:\d+: metric 'guest.cycles \/ 4 \* walks count': 'walks count' is neither a stats key/);
+    expect(errors(base(`checks:\n  - { name: a, metric: "4096 / 2", of: { workload: gups } }\n`))[0]).toMatch(/numbers alone are neither/);
+  });
+
+  it('a sweep of timing presets takes preset names, and the overrides must suit each preset', () => {
+    expect(errors(base('sweep:\n  timing: [cortex-a72, neoverse-n1]\n'))).toEqual([]);
+    expect(errors(base('sweep:\n  timing: [cortex-a72, cortex-a99, ../spec/timing/neoverse-n1.yaml]\n'))).toEqual([
+      `FILE:5:24: sweep: timing: "cortex-a99" is not a timing preset (cortex-a57, cortex-a72, neoverse-n1)`,
+      `FILE:5:36: sweep: timing: "../spec/timing/neoverse-n1.yaml" is not a timing preset (cortex-a57, cortex-a72, neoverse-n1)`,
+    ]);
+    // 1024 L2 TLB entries divide into the default cortex-a57's 4 ways, not into neoverse-n1's 5
+    expect(errors(base('sweep:\n  timing: [neoverse-n1]\n  tlb.l2.entries: [1024]\n'))[0]).toMatch(/^FILE:5:3: sweep: .*tlb\.l2/);
   });
 
   it('two entries of the same workload need labels', () => {

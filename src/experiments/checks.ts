@@ -1,27 +1,17 @@
 // An experiment's checks (`checks:`): a figure of some of its points against a
-// bound or against the same figure of other points, printed in report.md as
-// pass/fail with the measured number and the published reference. A check
-// with no bound only reports.
+// bound, against the same figure of other points, or against a published
+// measurement, printed in report.md as pass/fail with the measured number and
+// the published reference. A check with no bound only reports.
 import { flattenStats, type RunStats } from '../machine/stats.js';
 import type { GoodPoint } from './run-point.js';
+import { NUMBER, parse, type Check, type Selection } from './check-spec.js';
 
-export type Selection = Record<string, string | number | boolean>;
-
-export interface Check {
-  name: string;
-  metric: string;
-  of: Selection;
-  equals?: number;
-  atLeast?: number;
-  atMost?: number;
-  lessThan?: Selection;
-  greaterThan?: Selection;
-  factor?: number;
-  reference?: string;
-}
+export type { Check, Selection };
 
 export interface CheckOutcome {
   name: string;
+  metric: string;
+  of: Selection;
   /** The measured figure (mean over the selected points), or null when none matched. */
   value: number | null;
   /** What it was held against, in words. */
@@ -29,36 +19,37 @@ export interface CheckOutcome {
   /** null: a check that only reports, or that could not be evaluated. */
   pass: boolean | null;
   reference?: string;
+  published?: number;
+  unit?: string;
+  /** value / published. */
+  ratio?: number | null;
+  factor?: number;
 }
 
-const DERIVED = ['overhead', 'fetchesPerWalk', 'maxFetchesPerWalk', 'cyclesPerExit.'];
-
-/** Why `metric` names no figure, or undefined (the stats keys themselves are checked on the results). */
-export function metricProblem(metric: string): string | undefined {
-  const ratio = metric.split('/');
-  if (ratio.length === 2) return metricProblem(ratio[0]!.trim()) ?? metricProblem(ratio[1]!.trim());
-  if (DERIVED.some((d) => (d.endsWith('.') ? metric.startsWith(d) && metric.length > d.length : metric === d))) return undefined;
-  if (/^[A-Za-z][\w]*(\.[\w-]+)*$/.test(metric)) return undefined;
-  return `metric '${metric}' is neither a stats key (walks.fetches) nor one of overhead, fetchesPerWalk, maxFetchesPerWalk, cyclesPerExit.<REASON>, nor A / B of two of these`;
-}
-
-/** The figure of one point; undefined when the point has no such statistic. */
-function figure(metric: string, r: GoodPoint): number | undefined {
+/** One term of a metric for one point; undefined when the point has no such statistic. */
+function term(t: string, r: GoodPoint): number | undefined {
   const s: RunStats = r.stats;
-  const ratio = metric.split('/');
-  if (ratio.length === 2) { // a ratio of two figures, e.g. cyclesBy.memory / memAccesses
-    const [a, b] = [figure(ratio[0]!.trim(), r), figure(ratio[1]!.trim(), r)];
-    return a === undefined || b === undefined || b === 0 ? undefined : a / b;
-  }
-  if (metric === 'overhead') return r.overhead;
-  if (metric === 'fetchesPerWalk') return s.walks.count ? s.walks.fetches / s.walks.count : 0;
-  if (metric === 'maxFetchesPerWalk') return Math.max(0, ...Object.keys(s.walks.fetchesPerWalk).map(Number));
-  if (metric.startsWith('cyclesPerExit.')) {
-    const e = s.exits?.byReason[metric.slice('cyclesPerExit.'.length)];
+  if (NUMBER.test(t)) return Number(t);
+  if (t === 'overhead') return r.overhead;
+  if (t === 'fetchesPerWalk') return s.walks.count ? s.walks.fetches / s.walks.count : 0;
+  if (t === 'maxFetchesPerWalk') return Math.max(0, ...Object.keys(s.walks.fetchesPerWalk).map(Number));
+  if (t.startsWith('cyclesPerExit.')) {
+    const e = s.exits?.byReason[t.slice('cyclesPerExit.'.length)];
     return e?.count ? e.cycles / e.count : undefined;
   }
-  const v = flattenStats(s).find(([k]) => k === metric)?.[1];
+  const v = flattenStats(s).find(([k]) => k === t)?.[1];
   return typeof v === 'number' ? v : undefined;
+}
+
+/** The figure of one point, the metric's terms combined left to right; undefined when a term is missing or a divisor 0. */
+function figure(metric: string, r: GoodPoint): number | undefined {
+  const { terms, ops } = parse(metric);
+  let acc = term(terms[0]!, r);
+  for (let i = 0; i < ops.length && acc !== undefined; i++) {
+    const v = term(terms[i + 1]!, r);
+    acc = v === undefined || (ops[i] === '/' && v === 0) ? undefined : ops[i] === '*' ? acc * v : acc / v;
+  }
+  return acc;
 }
 
 /** Whether the point's coordinates (workload label, mode, sweep values) match the selection. */
@@ -68,8 +59,11 @@ function matches(r: GoodPoint, sel: Selection): boolean {
   return Object.entries(sel).every(([k, v]) => coord[k] === String(v));
 }
 
+/** The points a selection picks. */
+export const selectPoints = (sel: Selection, results: GoodPoint[]) => results.filter((r) => matches(r, sel));
+
 function measure(metric: string, sel: Selection, results: GoodPoint[]): number | null {
-  const vs = results.filter((r) => matches(r, sel)).map((r) => figure(metric, r)).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const vs = selectPoints(sel, results).map((r) => figure(metric, r)).filter((v): v is number => v !== undefined && Number.isFinite(v));
   return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : null;
 }
 
@@ -78,7 +72,15 @@ const selText = (s: Selection) => Object.entries(s).map(([k, v]) => `${k}=${v}`)
 
 export function evaluate(c: Check, results: GoodPoint[]): CheckOutcome {
   const value = measure(c.metric, c.of, results);
-  const out = (expected: string, pass: boolean | null): CheckOutcome => ({ name: c.name, value, expected, pass: value === null ? null : pass, reference: c.reference });
+  const out = (expected: string, pass: boolean | null): CheckOutcome => ({
+    name: c.name, metric: c.metric, of: c.of, value, expected, pass: value === null ? null : pass, reference: c.reference, ...(c.unit ? { unit: c.unit } : {}),
+  });
+  if (c.published !== undefined) {
+    const ratio = value === null ? null : value / c.published;
+    const f = c.factor;
+    const within = f === undefined ? null : ratio !== null && ratio >= 1 / f && ratio <= f;
+    return { ...out(`${fmt(c.published)}${f === undefined ? ' (reported)' : ` within ×${fmt(f)}`}`, within), published: c.published, ratio, ...(f === undefined ? {} : { factor: f }) };
+  }
   if (c.equals !== undefined) return out(`= ${fmt(c.equals)}`, value !== null && Math.abs(value - c.equals) < 1e-9);
   if (c.atLeast !== undefined || c.atMost !== undefined) {
     const lo = c.atLeast ?? -Infinity, hi = c.atMost ?? Infinity;
@@ -97,12 +99,28 @@ export function evaluate(c: Check, results: GoodPoint[]): CheckOutcome {
   return out('(reported)', null);
 }
 
-/** The report's section: one row per check. */
+const mark = (p: boolean | null, v: number | null) => (v === null ? 'no data' : p === null ? 'report' : p ? 'pass' : '**FAIL**');
+
+/** A figure held against a published measurement, or one whose unit says it is a figure although none was published. */
+export const isFigure = (o: CheckOutcome) => o.published !== undefined || o.unit !== undefined;
+
+/** The report's checks table: one row per check. */
 export function checksTable(outcomes: CheckOutcome[]): string[] {
-  const mark = (p: boolean | null, v: number | null) => (v === null ? 'no data' : p === null ? 'report' : p ? 'pass' : '**FAIL**');
   return [
     '| check | measured | expected | result | reference |',
     '|---|---:|---|---|---|',
     ...outcomes.map((o) => `| ${o.name} | ${o.value === null ? '' : fmt(o.value)} | ${o.expected} | ${mark(o.pass, o.value)} | ${o.reference ?? ''} |`),
+  ];
+}
+
+/** The model against published figures: one row per figure, with the ratio model / published. */
+export function figuresTable(outcomes: CheckOutcome[]): string[] {
+  return [
+    '| figure | unit | model | published | model / published | passes within | result | reference |',
+    '|---|---|---:|---:|---:|---:|---|---|',
+    ...outcomes.map((o) => [
+      o.name, o.unit ?? '', o.value === null ? '' : fmt(o.value), o.published === undefined ? 'none found' : fmt(o.published),
+      o.ratio == null ? '' : o.ratio.toFixed(2), o.factor === undefined ? '' : `×${fmt(o.factor)}`, mark(o.pass, o.value), o.reference ?? '',
+    ].join(' | ')).map((row) => `| ${row} |`),
   ];
 }

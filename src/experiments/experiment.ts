@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SpecErrors, SpecSource, child, entries, items, scalar, type Node } from '../spec/source.js';
 import { validateAgainst, validateValue } from '../spec/validate.js';
-import { applyOverride, applyOverrides, loadTiming, OverrideError, type Timing } from '../spec/timing.js';
-import { CHART_NAMES, type ChartName } from '../report/charts.js';
+import { applyOverride, applyOverrides, loadTiming, OverrideError, timingPresets, type Timing } from '../spec/timing.js';
+import { CHART_NAMES, type ChartName } from '../report/chart-names.js';
 import { argProblem, takesArg, workloads } from './workloads.js';
-import { metricProblem, type Check } from './checks.js';
+import { metricProblem, type Check } from './check-spec.js';
 import { VMM_CHOICES, choicesText, vmmOptions, vmmOptionsProblem, type VmMode, type VmmOptions } from '../machine/vm.js';
 
 export type Scalar = number | boolean | string;
@@ -51,7 +51,10 @@ interface RawExperiment {
 export const ARG_PREFIX = 'args.';
 /** Sweep and set keys of the vmm's options (vmm.granule, vmm.block…): they apply to hypervisor modes only. */
 export const VMM_PREFIX = 'vmm.';
-export const isTimingKey = (k: string) => !k.startsWith(ARG_PREFIX) && !k.startsWith(VMM_PREFIX);
+/** A sweep key whose values are timing presets: each point runs on one (the experiment's `timing` is then the default that set keys are checked against too). */
+export const TIMING_KEY = 'timing';
+/** A timing override path (tlb.l2.entries), as opposed to args.NAME, vmm.OPTION and the swept preset. */
+export const isTimingKey = (k: string) => !k.startsWith(ARG_PREFIX) && !k.startsWith(VMM_PREFIX) && k !== TIMING_KEY;
 const DEFAULT_MAX_INSNS = 2_000_000_000;
 
 /**
@@ -67,7 +70,10 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
   const raw = src.doc.toJS() as RawExperiment;
   const root = src.root;
   const timing = resolveTiming(src, raw.timing, path);
-  const checker = new Checker(src, raw, timing?.base, pruned);
+  // the overrides must suit every preset a point may run on
+  const swept = (raw.sweep?.[TIMING_KEY] ?? []).filter((t): t is string => typeof t === 'string' && timingPresets().includes(t));
+  const bases = timing ? [timing.base, ...swept.map((t) => loadTiming(t))] : [];
+  const checker = new Checker(src, raw, bases, pruned);
   checker.run();
 
   const quick = opts.quick ? raw.quick ?? {} : {};
@@ -79,7 +85,7 @@ export function loadExperiment(path: string, opts: { quick?: boolean } = {}): Ex
     sweep: sweep.map(([k, vs]): [string, Scalar[]] => [k, vs.filter((_, i) => !checker.bad.has(sweepNodes(k)[i]))]).filter(([, vs]) => vs.length),
   };
   if (timing && !pruned.has('set') && !pruned.has('sweep')) {
-    checkTimingCombinations(src, child(root, 'sweep'), good, timing.base);
+    for (const base of bases) checkTimingCombinations(src, child(root, 'sweep'), good, base);
     checkVmmCombinations(src, child(root, 'sweep'), good);
   }
   if (src.errors.length) throw new SpecErrors(src.errors);
@@ -179,7 +185,7 @@ class Checker {
    * to them (a check's workload label, a quick.sweep key) is not checked against
    * the incomplete rest.
    */
-  constructor(private readonly src: SpecSource, private readonly raw: RawExperiment, private readonly timing: Timing | undefined,
+  constructor(private readonly src: SpecSource, private readonly raw: RawExperiment, private readonly timings: Timing[],
     private readonly pruned: Set<string> = new Set()) {
     this.root = src.root;
   }
@@ -208,11 +214,14 @@ class Checker {
     const metric = child(node, 'metric');
     const problem = metricProblem(String(scalar(metric)));
     if (problem) this.src.report(metric, problem);
-    const bounds = ['equals', 'atLeast', 'atMost', 'lessThan', 'greaterThan'].filter((k) => child(node, k));
+    const bounds = ['equals', 'atLeast', 'atMost', 'lessThan', 'greaterThan', 'published'].filter((k) => child(node, k));
     if (bounds.length > 1 && !(bounds.length === 2 && bounds.includes('atLeast') && bounds.includes('atMost'))) {
-      this.src.report(child(node, bounds[1]!), `a check has one bound (equals, atLeast/atMost, lessThan or greaterThan), not ${bounds.join(' and ')}`);
+      this.src.report(child(node, bounds[1]!), `a check has one bound (equals, atLeast/atMost, lessThan, greaterThan or published), not ${bounds.join(' and ')}`);
     }
-    if (child(node, 'factor') && !child(node, 'lessThan') && !child(node, 'greaterThan')) this.src.report(child(node, 'factor'), 'factor goes with lessThan or greaterThan');
+    const factor = child(node, 'factor'), published = child(node, 'published');
+    if (factor && !child(node, 'lessThan') && !child(node, 'greaterThan') && !published) this.src.report(factor, 'factor goes with lessThan, greaterThan or published');
+    if (factor && published && Number(scalar(factor)) < 1) this.src.report(factor, `factor with published is the tolerance, model / published within ÷factor…×factor: at least 1, not ${String(scalar(factor))}`);
+    if (published && !child(node, 'reference')) this.src.report(published, 'published: the check needs a reference saying where the figure was published (and the clock, if it was converted from ns to cycles)');
     const modes = ['native', ...(this.raw.modes ?? [])];
     const labels = this.raw.workloads.map((w) => w.label ?? w.name);
     const sweepKeys = Object.keys(this.raw.sweep ?? {});
@@ -275,6 +284,7 @@ class Checker {
       }
       if (key.startsWith(ARG_PREFIX)) this.argForAll(k, key.slice(ARG_PREFIX.length), values);
       else if (key.startsWith(VMM_PREFIX)) this.vmmValues(k, values, 'sweep');
+      else if (key === TIMING_KEY) this.presets(values);
       else this.timingValue(k, v, values.map((n) => scalar(n) as Scalar), 'sweep', values);
     }
   }
@@ -307,12 +317,21 @@ class Checker {
     }
   }
 
+  /** sweep.timing: preset names (a path would make the point ids and the results depend on where the file is). */
+  private presets(values: Node[]): void {
+    for (const v of values) {
+      if (timingPresets().includes(scalar(v) as string)) continue;
+      this.src.report(v, `sweep: timing: ${JSON.stringify(scalar(v))} is not a timing preset (${timingPresets().join(', ')})`);
+      this.bad.add(v);
+    }
+  }
+
   private timingValue(keyNode: Node, valueNode: Node | undefined, values: Scalar[], where: string, valueNodes?: Node[]): void {
-    if (!this.timing) return;
+    if (!this.timings.length) return;
     const key = String(scalar(keyNode));
     if (key === 'tlb.seed') { this.src.report(keyNode, seedMessage(key)); return; }
     values.forEach((value, i) => {
-      const problem = overrideProblem(this.timing!, key, value);
+      const problem = this.timings.map((t) => overrideProblem(t, key, value)).find((p) => p);
       if (!problem) return;
       if (problem.unknownPath) {
         this.bad.add(valueNodes?.[i] ?? valueNode);

@@ -5,7 +5,7 @@
 // Every hypervisor point has a native twin (same workload, arguments, timing
 // and seed) that its overhead is measured against; the native points are
 // run even when the experiment's modes do not name native.
-import { ARG_PREFIX, VMM_PREFIX, cartesian, isTimingKey, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
+import { ARG_PREFIX, TIMING_KEY, VMM_PREFIX, cartesian, isTimingKey, overrideList, type Experiment, type Mode, type Scalar } from './experiment.js';
 import { takesArg, workloads } from './workloads.js';
 import { VMM_OPTION_MODES, vmmOptions, type VmmOptions } from '../machine/vm.js';
 
@@ -79,7 +79,7 @@ export function expand(exp: Experiment): Point[] {
             seed,
             sweep: Object.fromEntries(combo),
             args: { ...defaults, ...entry.args, ...Object.fromEntries(argValues), ...(takesArg(wl, 'seed') ? { seed } : {}) },
-            timing: exp.timing,
+            timing: String(combo.find(([k]) => k === TIMING_KEY)?.[1] ?? exp.timing),
             set: overrideList(exp.set.filter(([k]) => isTimingKey(k)), timingValues, [['tlb.seed', seed]]),
             memMiB: exp.memMiB,
             quantumUs: exp.quantumUs,

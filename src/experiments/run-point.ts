@@ -8,6 +8,7 @@ import { kernelOutcome } from '../machine/run-workload.js';
 import { KERNEL_PATH, runVm } from '../machine/vm.js';
 import { applyOverrides, loadTiming } from '../spec/timing.js';
 import { argString, type Point } from './points.js';
+import { parseGuestStats } from './guest-stats.js';
 
 export interface PointResult {
   id: string;
@@ -56,8 +57,11 @@ function simulate(p: Point): PointResult {
   const r = { ...run, uart: Buffer.concat(out).toString('latin1') };
   const result = r.uart.split('\n').filter((l) => l.startsWith(`${p.workload}: `)).at(-1);
   const outcome = kernelOutcome(r.uart);
+  const guest = parseGuestStats(r.uart);
   const error = r.reason !== 'poweroff' ? `the machine stopped (${r.reason}): ${r.message ?? ''}`.trim()
     : !outcome.ok ? `the guest did not end cleanly: ${outcome.line}`
-    : result === undefined ? `no result line from ${p.workload}` : undefined;
-  return { id: p.id, point: p, stop: r.reason, result, ...(error ? { error } : {}), uart: r.uart, stats: r.stats };
+    : result === undefined ? `no result line from ${p.workload}`
+    : guest.problems.length ? `malformed stat line in the guest's output: ${guest.problems.join('; ')}` : undefined;
+  const stats = Object.keys(guest.stats).length ? { ...r.stats, guest: guest.stats } : r.stats;
+  return { id: p.id, point: p, stop: r.reason, result, ...(error ? { error } : {}), uart: r.uart, stats };
 }

@@ -13,7 +13,7 @@
 // interrupt. An exit still open at the end (a power-off from EL2) counts up to
 // the end. So EL2's cycles are the exits' plus those spent at EL2 before the
 // first entry to a lower EL (`exits.beforeFirstEntry`, the start-up).
-import type { CyclesBy } from './stats.js';
+import type { CyclesBy } from './cycles-by.js';
 
 /** The running totals the ledger books from: every category but `execute` (the rest), instructions and cycles. */
 export type CategoryTotals = Omit<CyclesBy, 'execute'> & {

@@ -5,17 +5,10 @@ import type { CacheHierarchy } from '../mem/cache.js';
 import type { Mmu } from '../mmu/mmu.js';
 import type { KindCounts, Tlb } from '../mmu/tlb.js';
 import type { WalkCache } from '../mmu/walk-cache.js';
+import type { CyclesBy } from './cycles-by.js';
 import type { LedgerView } from './ledger.js';
 
-export interface CyclesBy {
-  execute: number;
-  memory: number;
-  tlb: number;
-  walkS1: number;
-  walkS2: number;
-  exception: number;
-  idle: number;
-}
+export type { CyclesBy };
 
 export interface TlbLevelStats { hits: number; misses: number; hitsByKind: KindCounts; missesByKind: KindCounts }
 export interface WalkCacheLevelStats { hits: number; misses: number; hitsByLevel: Record<string, number> }
@@ -46,6 +39,8 @@ export interface RunStats {
   exceptions: { taken: number; returns: number; byClass: Record<string, number> };
   /** Under a hypervisor: the vmm's own counters (vmm_stat), read from its memory at the end. */
   vmm?: Record<string, number>;
+  /** The workload's own figures, from its `stat: name=value …` output lines (src/experiments/guest-stats.ts). */
+  guest?: Record<string, number>;
 }
 
 /** What the machine counted, as `machineStats` reads it. */
@@ -149,6 +144,7 @@ const DESCRIPTIONS: [RegExp, string][] = [
   [/^exceptions\.returns$/, 'Exception returns (ERET)'],
   [/^exceptions\.byClass\.(\w+)$/, 'Exceptions of class $1 taken'],
   [/^vmm\.(\w+)$/, 'The vmm\'s counter $1 (vmm_stat)'],
+  [/^guest\.(\w+)$/, 'The workload\'s own figure $1 (its stat: lines, summed)'],
 ];
 
 function describe(key: string): string {

@@ -25,6 +25,10 @@ export function vmStatsText(s: RunStats): string {
     out.push('vmm counters (vmm_stat):');
     out.push(...table(Object.entries(s.vmm).map(([k, v]) => [k, v]), ['name', 'value']));
   }
+  if (s.guest) {
+    out.push('the workload\'s own figures (its stat: lines):');
+    out.push(...table(Object.entries(s.guest).map(([k, v]) => [k, v]), ['name', 'value']));
+  }
   out.push(`instructions ${num(s.instructions)}, cycles ${num(s.cycles)}`);
   if (s.cyclesByEl) out.push(...table((['el0', 'el1', 'el2'] as const).map((el) => [el, s.cyclesByEl[el], pct(s.cyclesByEl[el], s.cycles)]), ['EL', 'cycles', 'share']));
   out.push(...table(Object.entries(s.cyclesBy).map(([k, v]) => [k, v, pct(v, s.cycles)]), ['category', 'cycles', 'share']));

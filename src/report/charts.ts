@@ -5,40 +5,10 @@
 import type { RunStats } from '../machine/stats.js';
 import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 import { hypervised, vmBreakdown, vmCharts } from './vm-charts.js';
-
-export const CHART_NAMES = ['cycles', 'overhead', 'breakdown', 'exits', 'crossover', 'mpki', 'walks', 'sweep'] as const;
-export type ChartName = (typeof CHART_NAMES)[number];
-
-export interface Metric { label: string; value(s: RunStats, r: PointResult): number }
-
-export interface ChartSpec {
-  /** PNG file name under charts/, without the extension. */
-  file: string;
-  title: string;
-  type: 'bar' | 'line';
-  stacked?: boolean;
-  /** Bars along the y axis, labels readable however many configurations there are. */
-  horizontal?: boolean;
-  yTitle: string;
-  /** The dimensions along the x axis: 'workload', 'mode', sweep keys; undefined: all of them. */
-  x?: string[];
-  xTitle?: string;
-  series: Metric[] | { metric: Metric };
-  /** The points the chart shows (default all). */
-  only?: (r: PointResult) => boolean;
-  /** A reference value marked across the plot (1.0 on an overhead chart). */
-  mark?: number;
-  /** Points along the x axis marked by a vertical line: between labels i and i+1, `frac` of the way (where two lines cross). */
-  xMarks?: { i: number; frac: number; label: string }[];
-  /** Colour the datasets by the mode their label starts with (one colour per mode in every chart). */
-  byMode?: boolean;
-  /** Colours of the series (Metric[] series), in their order; default the palette. */
-  colours?: string[];
-}
-
-/** A dataset's values, seeds averaged; `low`/`high`: the smallest and largest over seeds, where seeds differ. */
-export interface Dataset { label: string; data: (number | null)[]; low?: (number | null)[]; high?: (number | null)[] }
-export interface ChartData { labels: string[]; datasets: Dataset[] }
+import { figureCharts, latencyCharts } from './calibration-charts.js';
+import type { CheckOutcome } from '../experiments/checks.js';
+import type { ChartData, ChartSpec, Dataset, Metric } from './chart-spec.js';
+import type { ChartName } from './chart-names.js';
 
 const perKilo = (n: number, s: RunStats) => (s.instructions ? (1000 * n) / s.instructions : 0);
 
@@ -53,8 +23,11 @@ export const METRICS = {
 } satisfies Record<string, Metric>;
 const cycles = METRICS.cycles;
 
-/** The charts the names ask for; 'sweep' gives one line chart per swept key with more than one value. */
-export function chartSpecs(names: readonly ChartName[], results: PointResult[]): ChartSpec[] {
+/**
+ * The charts the names ask for; 'sweep' gives one line chart per swept key with more than one value;
+ * 'latency' and 'figures' draw the checks' outcomes beside their published values.
+ */
+export function chartSpecs(names: readonly ChartName[], results: PointResult[], outcomes: CheckOutcome[] = []): ChartSpec[] {
   const sweepKeys = dimensions(results).filter((d) => d !== 'workload' && d !== 'mode');
   const categories = Object.keys(results[0]?.stats.cyclesBy ?? {}) as (keyof RunStats['cyclesBy'])[];
   const all: Record<ChartName, ChartSpec[]> = {
@@ -73,6 +46,8 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[]):
       file: 'walks', title: 'Descriptor fetches per table walk, by stage', type: 'bar', stacked: true, yTitle: 'fetches per walk',
       series: [METRICS.s1PerWalk, METRICS.s2PerWalk].filter((m) => results.some((r) => m.value(r.stats) > 0)),
     }],
+    latency: latencyCharts(results, outcomes),
+    figures: figureCharts(results, outcomes),
     sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles }, only: (r) => k in r.point.sweep })),
   };
   return names.flatMap((n) => all[n]).flatMap((spec) => panels(spec, results));
@@ -84,6 +59,7 @@ const MAX_SERIES = 12;
 
 /** A chart over every configuration with more of them than fit: one panel (file) per workload. */
 function panels(spec: ChartSpec, results: PointResult[]): ChartSpec[] {
+  if (spec.data) return [spec];
   const shown = spec.only ? results.filter(spec.only) : results;
   const workloads = [...new Set(shown.map((r) => r.point.label))];
   if (workloads.length < 2) return [spec];

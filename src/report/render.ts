@@ -2,8 +2,9 @@
 // no browser, the same picture on every machine with the same fonts.
 import { createCanvas, SvgExportFlag } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
-import type { ChartData, ChartSpec } from './charts.js';
+import type { ChartData, ChartSpec } from './chart-spec.js';
 import { modeOf, type ALL_MODES } from './vm-charts.js';
+import { shade, tint } from './colours.js';
 
 Chart.register(...registerables);
 Chart.defaults.font.family = 'DejaVu Sans, Helvetica, Arial, sans-serif';
@@ -70,6 +71,30 @@ const xMarkLines = (marks: NonNullable<ChartSpec['xMarks']>): Plugin => ({
   },
 });
 
+/** Thin dotted vertical lines at values of a numeric x axis, each labelled at the top of the plot in its row. */
+const xLines = (lines: NonNullable<ChartSpec['xLines']>): Plugin => ({
+  id: 'xLines',
+  afterDatasetsDraw: (chart) => {
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    ctx.lineWidth = 1.2;
+    ctx.setLineDash([2, 4]);
+    ctx.font = '12px DejaVu Sans, sans-serif';
+    for (const l of lines) {
+      const x = scales.x!.getPixelForValue(l.at);
+      if (x < chartArea.left || x > chartArea.right) continue;
+      ctx.strokeStyle = l.colour;
+      ctx.fillStyle = l.colour;
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top + 14 * (l.row + 1));
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(l.label, x + 3, chartArea.top + 11 + 14 * l.row);
+    }
+    ctx.restore();
+  },
+});
+
 /** Whiskers from the lowest to the highest seed's value on each bar or point (not on stacked bars). */
 const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
   id: 'errorBars',
@@ -96,18 +121,10 @@ const errorBars = (data: ChartData, horizontal: boolean): Plugin => ({
   },
 });
 
-/** One colour per mode in every chart: the mode's hue, lighter for each further configuration of it. */
 /** One hue per mode in every chart; a mode's further configurations are lighter shades of it. */
 const MODE_HUES: Record<(typeof ALL_MODES)[number], string> = {
   native: '#4e79a7', stage2: '#e8741a', 'shadow-wp': '#3f8f3a', 'shadow-lazy': '#d6383b',
 };
-
-/** Shade k of n of a hue: from the hue itself (k = 0) toward white, each one distinct. */
-function shade(hex: string, k: number, n: number): string {
-  const t = n <= 1 ? 0 : (0.7 * k) / (n - 1);
-  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).map((v) => Math.round(v + (255 - v) * t));
-  return '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
-}
 
 function colours(spec: ChartSpec, labels: string[]): string[] {
   if (spec.colours) return labels.map((_, i) => spec.colours![i] ?? PALETTE[i % PALETTE.length]!);
@@ -134,10 +151,46 @@ function wrap(label: string): string | string[] {
   return lines;
 }
 
+type Ticked = { ticks: { value: number }[]; min: number; max: number };
+
+/** A logarithmic x axis over the labels' numbers, ticked at powers of two (every second or fourth one when there are many). */
+function log2Axis(spec: ChartSpec, data: ChartData) {
+  const xs = data.labels.map(Number);
+  const [lo, hi] = [Math.log2(Math.min(...xs)), Math.log2(Math.max(...xs))];
+  const step = Math.max(1, Math.ceil((hi - lo) / 12));
+  const format = spec.xTick ?? String;
+  return {
+    type: 'logarithmic', min: 2 ** lo / 1.15, max: 2 ** hi * 1.15,
+    afterBuildTicks: (axis: Ticked) => { axis.ticks = Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => ({ value: 2 ** (lo + i * step) })); },
+    ticks: { font: { size: 13 }, autoSkip: false, maxRotation: 0, callback: (v: number | string) => format(Number(v)) },
+  };
+}
+
+/** The 1-2-5 steps of a logarithmic axis, 1, 2, 5, 10, 20, 50… */
+const STEPS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** (Math.floor(i / 3) - 3));
+
+/** A logarithmic value axis from the 1-2-5 step below the smallest value to the one above the largest, ticked at each. */
+function logAxis(data: ChartData) {
+  const vs = data.datasets.flatMap((d) => d.data).filter((v): v is number => v !== null && v > 0);
+  return {
+    type: 'logarithmic',
+    min: [...STEPS].reverse().find((t) => t < Math.min(...vs)) ?? STEPS[0],
+    max: STEPS.find((t) => t > Math.max(...vs)) ?? STEPS.at(-1),
+    afterBuildTicks: (axis: Ticked) => {
+      const ticks: { value: number }[] = [];
+      for (let e = Math.floor(Math.log10(axis.min)); 10 ** e <= axis.max; e++) for (const m of [1, 2, 5]) if (m * 10 ** e >= axis.min && m * 10 ** e <= axis.max) ticks.push({ value: m * 10 ** e });
+      axis.ticks = ticks;
+    },
+    ticks: { font: { size: 13 }, callback: (v: number | string) => Number(v).toLocaleString('en-US') },
+  };
+}
+
 /** PNG bytes, or SVG text with `format: 'svg'`. */
 export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 'svg' = 'png'): Buffer {
   const n = data.labels.length;
-  const perLabel = spec.type === 'bar' ? 18 * Math.max(1, spec.stacked ? 1 : data.datasets.length) + 24 : 60;
+  // bars side by side per label: all datasets', or (skipping nulls) only those a label has
+  const barsPerLabel = spec.stacked ? 1 : spec.data ? Math.max(1, ...data.labels.map((_, i) => data.datasets.filter((d) => d.data[i] != null).length)) : data.datasets.length;
+  const perLabel = spec.type === 'bar' ? 18 * Math.max(1, barsPerLabel) + 24 : 60;
   const lines = Math.max(1, ...data.labels.map((l) => { const w = wrap(l); return Array.isArray(w) ? w.length : 1; }));
   // many series: the legend goes to the right, beside the plot, instead of squeezing it from below
   const sideLegend = data.datasets.length > 6;
@@ -153,7 +206,13 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       labels: data.labels.map(wrap),
       datasets: data.datasets.map((d, i) => {
         const c = colour[i]!;
-        return { label: d.label, data: d.data, backgroundColor: c, borderColor: c, ...(spec.type === 'line' ? { borderWidth: 2, pointRadius: 4, fill: false } : {}) };
+        // on a log2 axis each value sits at its label's number; a line spans the sizes a series lacks
+        const values = spec.xLog2 ? d.data.map((y, j) => (y === null ? null : { x: Number(data.labels[j]), y })).filter((p) => p !== null) : d.data;
+        const style = spec.type === 'line'
+          ? d.reference ? { showLine: false, pointStyle: 'rectRot', pointRadius: 9, pointBorderWidth: 2.5, backgroundColor: '#fff', borderColor: c }
+            : { borderWidth: 2.5, pointRadius: 3.5, fill: false, spanGaps: true, backgroundColor: c, borderColor: c }
+          : d.reference ? { backgroundColor: tint(c, 0.6), borderColor: c, borderWidth: 2 } : { backgroundColor: c, borderColor: c };
+        return { label: d.label, data: values, ...style, ...(spec.data && spec.type === 'bar' ? { skipNull: true, maxBarThickness: 44 } : {}) };
       }),
     },
     options: {
@@ -164,17 +223,23 @@ export function renderChart(spec: ChartSpec, data: ChartData, format: 'png' | 's
       font: { size: 14 },
       plugins: {
         title: { display: true, text: spec.title, font: { size: 20 } },
-        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 } } },
+        // beside published markers, the legend shows each series' marker (their diamonds, the lines' dots)
+        legend: { position: sideLegend ? 'right' : 'bottom', maxWidth: 600, labels: { font: { size: 14 }, ...(spec.type === 'line' && data.datasets.some((d) => d.reference) ? { usePointStyle: true, boxWidth: 10, boxHeight: 10 } : {}) } },
       },
       scales: {
-        [spec.horizontal ? 'y' : 'x']: { stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle ?? '', font: { size: 15 } }, ticks: { font: { size: 13 } } },
-        [spec.horizontal ? 'x' : 'y']: { stacked: spec.stacked, beginAtZero: true, title: { display: true, text: spec.yTitle, font: { size: 15 } }, ticks: { font: { size: 13 } } },
+        [spec.horizontal ? 'y' : 'x']: {
+          stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle ?? '', font: { size: 15 } }, ticks: { font: { size: 13 } }, ...(spec.xLog2 ? log2Axis(spec, data) : {}),
+        },
+        [spec.horizontal ? 'x' : 'y']: {
+          stacked: spec.stacked, beginAtZero: !spec.yLog, title: { display: true, text: spec.yTitle, font: { size: 15 } }, ticks: { font: { size: 13 } }, ...(spec.yLog ? logAxis(data) : {}),
+        },
       },
     } as ChartConfiguration['options'],
     plugins: [
       whiteBackground,
       ...(spec.mark === undefined ? [] : [markLine(spec.mark, spec.horizontal ? 'x' : 'y')]),
       ...(spec.xMarks?.length ? [xMarkLines(spec.xMarks)] : []),
+      ...(spec.xLines?.length ? [xLines(spec.xLines)] : []),
       ...(spec.stacked ? [] : [errorBars(data, !!spec.horizontal)]),
     ],
   };

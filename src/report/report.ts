@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { Experiment } from '../experiments/experiment.js';
 import { argString } from '../experiments/points.js';
 import { isGood, type GoodPoint, type PointResult } from '../experiments/run-point.js';
-import { METRICS, chartData, chartSpecs, configLabel, type Metric } from './charts.js';
+import { METRICS, chartData, chartSpecs, configLabel } from './charts.js';
+import type { Metric } from './chart-spec.js';
 import { renderChart } from './render.js';
 import { crossings, guestInstructions, hypervised, modeOf } from './vm-charts.js';
-import { checksTable, evaluate } from '../experiments/checks.js';
+import { checksTable, evaluate, figuresTable, isFigure } from '../experiments/checks.js';
 
 /** The table's columns: one row per configuration, seeds averaged. */
 const COLUMNS: Metric[] = [
@@ -39,10 +40,10 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
   // the charts directory is the report's: a redraw leaves no chart of an earlier drawing behind
   rmSync(join(dir, 'charts'), { recursive: true, force: true });
   mkdirSync(join(dir, 'charts'), { recursive: true });
-  const charts = ok.length ? chartSpecs(exp.charts, ok) : [];
+  const charts = ok.length ? chartSpecs(exp.charts, ok, checked) : [];
   const crossed: string[] = [];
   for (const spec of charts) {
-    const data = chartData(spec, ok);
+    const data = spec.data ?? chartData(spec, ok);
     if (spec.file.startsWith('crossover-')) {
       // where a shadow mode's line crosses stage 2's is marked on the chart and printed below
       const found = crossings(data.labels, data.datasets);
@@ -65,7 +66,12 @@ export function writeReport(dir: string, { exp, results, problems, provenance }:
     `Source revision ${provenance.revision ?? 'unknown'}${provenance.dirty ? ' (with uncommitted changes)' : ''}; everything else in provenance.json.`, '',
     ...(problems.length ? ['## Problems', '', ...problems.map((p) => `- ${p}`), ''] : []),
     ...(checked.length ? ['## Checks', '', `${checked.filter((c) => c.pass).length} of ${checked.filter((c) => c.pass !== null).length} checks pass` +
-      `${checked.some((c) => c.pass === null && c.value !== null) ? '; the others report a figure beside its reference' : ''}.`, '', ...checksTable(checked), ''] : []),
+      `${checked.some((c) => c.pass === null && c.value !== null) ? '; the others report a figure beside its reference' : ''}.`, '',
+    ...(checked.some((c) => !isFigure(c)) ? [...checksTable(checked.filter((c) => !isFigure(c))), ''] : [])] : []),
+    ...(checked.some(isFigure) ? ['## Model against published figures', '',
+      'Each figure of the model beside its published measurement and the ratio model / published; a figure with a tolerance passes when the ratio lies within ÷tolerance…×tolerance. ' +
+      'Published figures given in ns were converted to cycles at the clock of the machine measured, as each reference says.', '',
+      ...figuresTable(checked.filter(isFigure)), ''] : []),
     ...(hypervised(ok) ? overheadSection(ok, crossed) : []),
     `## Results${seeds}`, '',
     table(['configuration', ...COLUMNS.map((c) => c.label)], summary.labels.map((l, i) => [l, ...summary.datasets.map((d) => num(d.data[i]))])), '',

@@ -5,7 +5,7 @@
 // and overhead over each swept key, where shadow paging and stage 2 cross.
 import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 import type { RunStats } from '../machine/stats.js';
-import type { ChartSpec, Metric } from './charts.js';
+import type { ChartSpec, Metric } from './chart-spec.js';
 import { guestRunCycles } from '../experiments/results.js';
 
 const isHv = (r: PointResult) => r.point.twin !== undefined;
