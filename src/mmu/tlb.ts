@@ -23,6 +23,7 @@ import { TLBI_OPS, baseOp, decodeTlbi, tlbiAsid, tlbiIpa, tlbiVa, type TlbiConte
 import type { Timing } from '../spec/timing.js';
 import { setMaskOf, setOf } from '../mem/set-index.js';
 import { POW2, TWO32, modPow2 } from './pow2.js';
+import { chainInsert, chainRemove } from './hash-chain.js';
 
 export type TlbRegime = 'el10' | 'el2';
 /** Kind of access a lookup is made for (the walker's 'fetch' is 'instruction'). */
@@ -308,21 +309,12 @@ export class Tlb {
 
   /** Puts the entry in slot s (its vpn and shift written) on its bucket's chain. */
   private chain(s: number): void {
-    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
-    this.link[s] = this.head[b]!;
-    this.head[b] = s;
+    chainInsert(this.head, this.link, this.bucket(this.vpn[s]!, this.shift[s]!), s);
   }
 
   /** Takes the entry in slot s off its bucket's chain. */
   private unchain(s: number): void {
-    const b = this.bucket(this.vpn[s]!, this.shift[s]!);
-    if (this.head[b] === s) this.head[b] = this.link[s]!;
-    else {
-      let p = this.head[b]!;
-      while (this.link[p] !== s) p = this.link[p]!;
-      this.link[p] = this.link[s]!;
-    }
-    this.link[s] = -1;
+    chainRemove(this.head, this.link, this.bucket(this.vpn[s]!, this.shift[s]!), s);
   }
 
   /**

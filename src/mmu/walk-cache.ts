@@ -12,6 +12,7 @@
 // The TLBIs that may remove them: `walkCacheScope`.
 import type { TlbiRecord } from './tlbi.js';
 import { POW2, TWO32, modPow2 } from './pow2.js';
+import { chainInsert, chainRemove } from './hash-chain.js';
 
 /** What a walk cache entry is tagged with (for the TLBI scopes). */
 export interface WalkTag {
@@ -114,23 +115,14 @@ abstract class LruTable {
       this.k1[s] = k1;
       this.k2[s] = k2;
       this.k3[s] = k3;
-      const b = this.bucket(k1, k2, k3);
-      this.link[s] = this.head[b]!;
-      this.head[b] = s;
+      chainInsert(this.head, this.link, this.bucket(k1, k2, k3), s);
     }
     this.stamp[s] = ++this.clock;
     return s;
   }
 
   private remove(s: number): void {
-    const b = this.bucket(this.k1[s]!, this.k2[s]!, this.k3[s]!);
-    if (this.head[b] === s) this.head[b] = this.link[s]!;
-    else {
-      let p = this.head[b]!;
-      while (this.link[p] !== s) p = this.link[p]!;
-      this.link[p] = this.link[s]!;
-    }
-    this.link[s] = -1;
+    chainRemove(this.head, this.link, this.bucket(this.k1[s]!, this.k2[s]!, this.k3[s]!), s);
     this.valid[s] = 0;
     this.count--;
   }
