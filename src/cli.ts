@@ -39,6 +39,15 @@ function readInput(path: string): Uint8Array {
   }
 }
 
+/** Writes an output file; a path that cannot be written is the user's to fix, not a crash. */
+function writeOutput(path: string, data: string | Uint8Array, mode?: number): void {
+  try {
+    writeFileSync(path, data, mode === undefined ? undefined : { mode });
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 const collect = (v: string, prev: string[]) => [...prev, v];
 /** The guest's RAM from --mem: whole MiB (the kernel's mem= is in MiB), 16M to 3G. */
 function guestMem(text: string): number {
@@ -49,7 +58,7 @@ function guestMem(text: string): number {
 const statsFormat = () => new Option('--stats-format <format>', 'format of the --stats file: json, or text (gem5 stats.txt style)').choices(['json', 'text']).default('json');
 
 function writeStats(file: string, format: string, stats: object): void {
-  writeFileSync(file, format === 'text' ? statsText(stats) : JSON.stringify(stats, null, 2) + '\n');
+  writeOutput(file, format === 'text' ? statsText(stats) : JSON.stringify(stats, null, 2) + '\n');
 }
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -349,7 +358,7 @@ export async function main(args: string[]): Promise<number> {
       } catch (e) {
         throw e instanceof AsmSourceError ? new InputError(e.message) : e;
       }
-      writeFileSync(o.output, out.elf, { mode: 0o755 });
+      writeOutput(o.output, out.elf, 0o755);
     });
 
   program

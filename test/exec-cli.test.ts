@@ -136,6 +136,14 @@ describe('el2sim asm / disasm / spec list', () => {
     expect(r.status).toBe(1);
   });
 
+  it('an output path that cannot be written is a usage error naming it, not a crash', () => {
+    const src = join(dir, 'ok.S');
+    writeFileSync(src, '_start:\n    b _start\n');
+    const r = el2sim('asm', src, '-o', join(dir, 'no-such-dir', 'ok'));
+    expect(r.stderr).toMatch(/cannot write .*no-such-dir\/ok: ENOENT/);
+    expect(r.status).toBe(2);
+  });
+
   it('disassembles in objdump -d layout', () => {
     const r = el2sim('disasm', program('dis', '    add x0, x1, x2\n    b _start'));
     expect(r.stdout).toContain('0000000000400000 <_start>:\n  400000:\t8b020020 \tadd\tx0, x1, x2\n  400004:\t17ffffff \tb\t400000 <_start>\n');
