@@ -11,6 +11,7 @@ import type { RunStats } from '../src/machine/stats.js';
 import type { VmMode } from '../src/machine/vm.js';
 import { loadTiming } from '../src/spec/timing.js';
 import { vmRun } from './helpers/vm.js';
+import { parseGuestStats } from '../src/experiments/guest-stats.js';
 
 function stats(workload: string, args: string): RunStats {
   const r = bootGuest(guestCmdline(workload, args));
@@ -86,11 +87,12 @@ describe('the kernel command line', () => {
 });
 
 describe('workloads that time their own loop with the cycle counter (PMCCNTR_EL0 at EL0)', () => {
-  /** The figures of the run's `stat:` line. */
+  /** The figures of the run's `stat:` lines, read as experiments read them. */
   const figures = (uart: string): Record<string, number> => {
-    const line = /^stat: (.*)$/m.exec(uart);
-    expect(line, uart).not.toBeNull();
-    return Object.fromEntries(line![1].split(' ').map((f) => f.split('=')).map(([k, v]) => [k, Number(v)]));
+    const g = parseGuestStats(uart);
+    expect(g.problems, uart).toEqual([]);
+    expect(Object.keys(g.stats).length, uart).toBeGreaterThan(0);
+    return g.stats;
   };
   const chase = (mode: VmMode, iters: number) => {
     const r = vmRun({ mode, workload: 'memlat', args: `--kib 4 --iters ${iters}` });

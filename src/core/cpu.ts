@@ -279,24 +279,25 @@ export class Cpu implements SysCtx {
   }
 
   /**
-   * Drops the host-side copies of an L1 D TLB model entry, by slot (it left the L1 TLB). An entry
-   * for one 4 KiB page has its copies at one index, the page number's low bits (`vpn4k`); a larger
-   * one (vpn4k -1) may be anywhere.
+   * Drops the host-side copies of an L1 TLB model entry, by slot (it left the L1 TLB): the data
+   * copies of an L1 D entry, the fetch copies of an L1 I entry (`fetch`). An entry for one 4 KiB
+   * page has its copies at one index, the page number's low bits (`vpn4k`); a larger one (vpn4k
+   * -1) may be anywhere.
    */
-  dropHostData(slot: number, vpn4k: number): void {
+  dropHostCopies(slot: number, vpn4k: number, fetch: boolean): void {
     const from = vpn4k < 0 ? 0 : vpn4k & (HOST_TLB - 1);
     const to = vpn4k < 0 ? HOST_TLB : from + 1;
+    if (fetch && this.fetchEntry === slot) this.fetchVpn = NaN;
     for (const b of this.banks) {
       for (let i = from; i < to; i++) {
+        if (fetch) {
+          if (b.fEntry[i] === slot) b.fTag[i] = NaN;
+          continue;
+        }
         if (b.rEntry[i] === slot) b.rTag[i] = NaN;
         if (b.wEntry[i] === slot) b.wTag[i] = NaN;
       }
     }
-  }
-  /** Drops the host-side copies of an L1 I TLB model entry, by slot (it left the L1 TLB). */
-  dropHostFetch(slot: number): void {
-    if (this.fetchEntry === slot) this.fetchVpn = NaN;
-    for (const b of this.banks) for (let i = 0; i < HOST_TLB; i++) if (b.fEntry[i] === slot) b.fTag[i] = NaN;
   }
   private invalidateCode(p: Page): void {
     p.decoded = null;

@@ -65,8 +65,8 @@ export class MemorySystem implements AddressSpace, AccessTiming {
    */
   attach(cpu: Cpu): void {
     this.cpu = cpu;
-    this.l1d.onEvict = (slot, vpn4k) => cpu.dropHostData(slot, vpn4k);
-    this.l1i.onEvict = (slot) => cpu.dropHostFetch(slot);
+    this.l1d.onEvict = (slot, vpn4k) => cpu.dropHostCopies(slot, vpn4k, false);
+    this.l1i.onEvict = (slot, vpn4k) => cpu.dropHostCopies(slot, vpn4k, true);
   }
 
   /** Reads a translation table descriptor from physical memory. */
