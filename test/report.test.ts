@@ -144,6 +144,17 @@ describe('the comparison charts', () => {
     for (const s of specs) expect(renderChart(s, chartData(s, vm), 'svg').toString('utf8')).toMatch(/^<\?xml|^<svg/);
   });
 
+  it('an exit reason has one colour in every chart and every experiment, whatever its rank', () => {
+    const colourOf = (results: PointResult[], reason: string) => chartSpecs(['exits', 'breakdown'], results).map((spec) => {
+      const labels = chartData(spec, results).datasets.map((d) => d.label);
+      return spec.colours?.[labels.findIndex((l) => l.includes(reason))];
+    });
+    // another reason costlier than the data aborts moves them down the ranking
+    const withHvc = vm.map((r) => ({ ...r, stats: { ...r.stats, exits: { ...r.stats.exits, byReason: { ...r.stats.exits.byReason, HVC64: { count: 1, cycles: 1e6 } } } } }));
+    expect(colourOf(withHvc, 'DABT_LOWER')).toEqual(colourOf(vm, 'DABT_LOWER'));
+    expect(colourOf(vm, 'DABT_LOWER')[0]).toBeDefined();
+  });
+
   it('checks: a figure of the selected points against a bound or other points, or only reported', () => {
     const ev = (c: Partial<Check>) => evaluate({ name: 'c', metric: 'overhead', of: { mode: 'stage2' }, ...c } as Check, vm);
     expect(ev({ atLeast: 1.3 })).toMatchObject({ value: 1.35, pass: true, expected: '≥ 1.3' });

@@ -40,7 +40,11 @@ export const exitLabel = (ec: string) => (EXIT_WORDS[ec] ? `${EXIT_WORDS[ec]} ($
 
 /** The guest's categories in blues and greys, the vmm's in purples and browns: apart from the modes' colours. */
 const GUEST_COLOURS = ['#1f4e79', '#6b9bc3', '#a9c9e4', '#3b7a8c', '#7fb8c4', '#9a9a9a', '#d0d0d0'];
-const VMM_COLOURS = ['#5b3a29', '#8e5ea2', '#c39bd3', '#b5838d', '#6d4c7d', '#d8b4a0', '#a0522d', '#e6c9e0'];
+/** One colour per exit reason, the same in every chart of every experiment (by reason, not by rank). */
+const REASON_COLOURS: Record<string, string> = {
+  DABT_LOWER: '#5b3a29', SYS64: '#8e5ea2', IABT_LOWER: '#d8b4a0', HVC64: '#b5838d', WFX: '#a0522d', IRQ: '#c39bd3', FIQ: '#e6c9e0', SMC64: '#6d4c7d',
+};
+const reasonColour = (ec: string) => REASON_COLOURS[ec] ?? '#7f7f7f';
 
 /** Stacked: who spent the cycles, as a fraction of the native twin's cycles. */
 export function vmBreakdown(results: PointResult[]): ChartSpec[] {
@@ -49,11 +53,11 @@ export function vmBreakdown(results: PointResult[]): ChartSpec[] {
     { label: 'guest exception entry/return', value: (s, r) => normalised(r, s.ledger.el0.exception + s.ledger.el1.exception) },
     { label: 'guest idle', value: (s, r) => normalised(r, s.ledger.el0.idle + s.ledger.el1.idle) },
   ];
-  const vmm: Metric[] = [
-    ...reasons(results).map((k) => ({ label: `vmm: ${exitLabel(k)}`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) })),
-  ];
+  const vmm = reasons(results).map((k): readonly [Metric, string] => [
+    { label: `vmm: ${exitLabel(k)}`, value: (s: RunStats, r: PointResult) => normalised(r, s.exits.byReason[k]?.cycles ?? 0) }, reasonColour(k),
+  ]);
   const occurs = (m: Metric) => results.some((r) => m.value(r.stats, r) > 0);
-  const shown = [...guest.map((m, i) => [m, GUEST_COLOURS[i]!] as const), ...vmm.map((m, i) => [m, VMM_COLOURS[i % VMM_COLOURS.length]!] as const)].filter(([m]) => occurs(m));
+  const shown = [...guest.map((m, i) => [m, GUEST_COLOURS[i]!] as const), ...vmm].filter(([m]) => occurs(m));
   return [{
     file: 'breakdown', title: 'Where the cycles went, against native (1.0 = the native run)', type: 'bar', stacked: true, horizontal: true,
     yTitle: 'cycles / native cycles', mark: 1, series: shown.map(([m]) => m), colours: shown.map(([, c]) => c),
@@ -72,8 +76,8 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
       series: { metric: overhead }, only: isHv,
     }],
     exits: [
-      { file: 'exits', title: 'Exits to EL2 per 1000 guest instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 guest instructions (EL0 and EL1)', series: hv.map(perKiloInsns), only: isHv, colours: hv.map((_, i) => VMM_COLOURS[i % VMM_COLOURS.length]!) },
-      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv, colours: hv.map((_, i) => VMM_COLOURS[i % VMM_COLOURS.length]!) },
+      { file: 'exits', title: 'Exits to EL2 per 1000 guest instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 guest instructions (EL0 and EL1)', series: hv.map(perKiloInsns), only: isHv, colours: hv.map(reasonColour) },
+      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv, colours: hv.map(reasonColour) },
     ],
     crossover: sweepKeys.filter((k) => !k.startsWith('vmm.')).map((k) => ({
       file: `crossover-${k}`, title: `Overhead over ${k}`, type: 'line', yTitle: 'cycles / native cycles', x: [k], xTitle: k, mark: 1, byMode: true,
