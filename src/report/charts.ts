@@ -38,7 +38,8 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[], 
       series: categories.filter((c) => results.some((r) => r.stats.cyclesBy[c])).map((c) => ({ label: c, value: (s: RunStats) => s.cyclesBy[c] })),
     }],
     mpki: [{
-      file: 'mpki', title: 'TLB misses per 1000 instructions', type: 'bar', yTitle: 'MPKI',
+      // every EL's instructions and misses: under a hypervisor the vmm's own dilute the guest's
+      file: 'mpki', title: 'TLB misses per 1000 instructions (all ELs)', type: 'bar', yTitle: 'misses per 1000 instructions (EL0-EL2)',
       series: [METRICS.l1dMpki, METRICS.l2Mpki],
     }],
     walks: [{
