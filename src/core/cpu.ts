@@ -34,6 +34,35 @@ class HostTlbBank {
   readonly fTag = new Float64Array(HOST_TLB).fill(NaN);
   readonly fPage: (Page | undefined)[] = new Array(HOST_TLB).fill(undefined);
   readonly fEntry = new Int32Array(HOST_TLB).fill(-1);
+  /**
+   * The indices filled since the last flush, each once (`listed` marks them): a flush visits
+   * these, not all 256 of each kind (a context switch flushes, and fills only a few between).
+   */
+  private readonly filled = new Int32Array(HOST_TLB);
+  private readonly listed = new Uint8Array(HOST_TLB);
+  private count = 0;
+
+  /** Index i is being filled (of any kind). */
+  note(i: number): void {
+    if (this.listed[i] === 0) {
+      this.listed[i] = 1;
+      this.filled[this.count++] = i;
+    }
+  }
+
+  /** Empties every kind at every index filled since the last flush but those `keep` says stay (by index and kind); an index keeps its place while one of its kinds stays. */
+  flush(keep: ((b: HostTlbBank, i: number, kind: 'r' | 'w' | 'f') => boolean) | null): void {
+    let kept = 0;
+    for (let k = 0; k < this.count; k++) {
+      const i = this.filled[k]!;
+      if (keep === null || !keep(this, i, 'r')) this.rTag[i] = NaN;
+      if (keep === null || !keep(this, i, 'w')) this.wTag[i] = NaN;
+      if (keep === null || !keep(this, i, 'f')) this.fTag[i] = NaN;
+      if (this.rTag[i] === this.rTag[i] || this.wTag[i] === this.wTag[i] || this.fTag[i] === this.fTag[i]) this.filled[kept++] = i; // a tag is not NaN
+      else this.listed[i] = 0;
+    }
+    this.count = kept;
+  }
 }
 
 export class Cpu implements SysCtx {
@@ -193,6 +222,8 @@ export class Cpu implements SysCtx {
   // One bank per EL, since permissions and the regime depend on it: taking an
   // exception or returning switches banks instead of flushing.
   private readonly banks = [new HostTlbBank(), new HostTlbBank(), new HostTlbBank()];
+  /** The current EL's bank (its arrays are also in the fields below, for the fast paths). */
+  private bank = this.banks[0]!;
   private rTag = this.banks[0]!.rTag;
   private wTag = this.banks[0]!.wTag;
   private rPage = this.banks[0]!.rPage;
@@ -232,6 +263,7 @@ export class Cpu implements SysCtx {
     const p = this.lookupPage(vpn, Access.Read, a);
     if (!p.mmio) {
       const e = this.fill.entry;
+      this.bank.note(i);
       this.rTag[i] = vpn; this.rPage[i] = p; this.rEntry[i] = e;
       // the same translation serves writes when it allows them (not to code: stores to it must come to wpage)
       if (this.fill.writable && !p.decoded) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = e; }
@@ -249,16 +281,12 @@ export class Cpu implements SysCtx {
     this.hitEntry = -1;
     const p = this.lookupPage(vpn, Access.Write, a);
     if (p.decoded) this.invalidateCode(p);
-    else if (!p.mmio) { this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.fill.entry; }
+    else if (!p.mmio) { this.bank.note(i); this.wTag[i] = vpn; this.wPage[i] = p; this.wEntry[i] = this.fill.entry; }
     return p;
   }
   /** Drops the host-side TLB (after any change of mappings or translation regime). */
   flushHostTlb(): void {
-    for (const b of this.banks) {
-      b.rTag.fill(NaN);
-      b.wTag.fill(NaN);
-      b.fTag.fill(NaN);
-    }
+    for (const b of this.banks) b.flush(null);
     this.fetchVpn = NaN;
   }
   /**
@@ -267,14 +295,13 @@ export class Cpu implements SysCtx {
    * valid. `global` gets an L1 D slot for data, an L1 I slot for fetches (`fetch`).
    */
   flushHostTlbKeepingGlobal(global: (entry: number, fetch: boolean) => boolean): void {
-    for (const b of this.banks) {
-      for (let i = 0; i < HOST_TLB; i++) {
-        // lower-half and empty (NaN) tags need no question
-        if (!(b.rTag[i]! < 0 && b.rEntry[i]! >= 0 && global(b.rEntry[i]!, false))) b.rTag[i] = NaN;
-        if (!(b.wTag[i]! < 0 && b.wEntry[i]! >= 0 && global(b.wEntry[i]!, false))) b.wTag[i] = NaN;
-        if (!(b.fTag[i]! < 0 && b.fEntry[i]! >= 0 && global(b.fEntry[i]!, true))) b.fTag[i] = NaN;
-      }
-    }
+    // lower-half and empty (NaN) tags need no question
+    const keep = (b: HostTlbBank, i: number, kind: 'r' | 'w' | 'f'): boolean => {
+      const tag = kind === 'r' ? b.rTag[i]! : kind === 'w' ? b.wTag[i]! : b.fTag[i]!;
+      const entry = kind === 'r' ? b.rEntry[i]! : kind === 'w' ? b.wEntry[i]! : b.fEntry[i]!;
+      return tag < 0 && entry >= 0 && global(entry, kind === 'f');
+    };
+    for (const b of this.banks) b.flush(keep);
     this.fetchVpn = NaN;
   }
 
@@ -404,7 +431,7 @@ export class Cpu implements SysCtx {
       this.r[SP] = this.spBank[to];
     }
     if (el !== this.el) {
-      const b = this.banks[el]!;
+      const b = (this.bank = this.banks[el]!);
       this.rTag = b.rTag; this.wTag = b.wTag; this.rPage = b.rPage; this.wPage = b.wPage; this.rEntry = b.rEntry; this.wEntry = b.wEntry;
       this.fTag = b.fTag;
       this.fetchVpn = NaN; // execute permission depends on the EL: the new EL's bank serves it
@@ -568,6 +595,7 @@ export class Cpu implements SysCtx {
       p = this.lookupPage(vpn, Access.Fetch, pc);
       if (p.mmio) throw new ArchException(EC.IABT_SAME, 0b010000 /* synchronous external abort */, -1, BigInt.asUintN(64, BigInt(pc)));
       entry = this.fill.entry;
+      b.note(i);
       this.fTag[i] = vpn; b.fPage[i] = p; b.fEntry[i] = entry;
     }
     if (!p.decoded) {

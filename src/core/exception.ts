@@ -34,16 +34,21 @@ export class ArchException extends Error {
    * @param far faulting virtual address, when the exception sets FAR
    */
   constructor(ec: number, iss: number, targetEl = -1, far?: bigint, ipa?: bigint) {
-    // a guest's exception is control flow, not a bug: no stack trace (capturing one costs microseconds)
+    // a guest's exception is control flow, not a bug: no stack trace (capturing one costs
+    // microseconds) and no message until one is asked for (`message` below)
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(`${EC_NAMES[ec] ?? 'EC'} (EC 0x${ec.toString(16).padStart(2, '0')}, ISS 0x${iss.toString(16)})`);
+    super();
     Error.stackTraceLimit = limit;
     this.ec = ec;
     this.iss = iss;
     this.targetEl = targetEl;
     this.far = far;
     this.ipa = ipa;
+  }
+
+  override get message(): string {
+    return `${EC_NAMES[this.ec] ?? 'EC'} (EC 0x${this.ec.toString(16).padStart(2, '0')}, ISS 0x${this.iss.toString(16)})`;
   }
 }
 

@@ -28,6 +28,7 @@ import { CacheHierarchy } from '../mem/cache.js';
 import { machineStats, type CyclesBy, type RunStats } from './stats.js';
 import { CycleLedger, type CategoryTotals } from './ledger.js';
 import { Pmu, PMU_EVENTS as EV } from './pmu.js';
+import { READ, WRITE, FETCH } from '../mmu/walker.js';
 
 /** The PMU's overflow interrupt: PPI 7 (INTID 23), as on QEMU's virt machine. */
 const PMU_PPI = 23;
@@ -206,8 +207,8 @@ export class Machine {
       case EV.EXC_TAKEN: return this.exceptions.taken;
       case EV.EXC_RETURN: return this.exceptions.returns;
       case EV.MEM_ACCESS: return this.memAccesses();
-      case EV.DTLB_WALK: return m.walks.byKind.read + m.walks.byKind.write;
-      case EV.ITLB_WALK: return m.walks.byKind.instruction;
+      case EV.DTLB_WALK: return m.walksFor(READ) + m.walksFor(WRITE);
+      case EV.ITLB_WALK: return m.walksFor(FETCH);
       default: return 0;
     }
   }

@@ -27,7 +27,7 @@ import { TlbHierarchy, TlbHit, tlbConfig, tlbiRecord, pageNumber, KIND_OF_ACCESS
 import { decodeTlbi, type TlbiContext } from './tlbi.js';
 import { NestedTlb, WalkCache, walkCacheMatches, type WalkTag } from './walk-cache.js';
 import {
-  ACCESS_CODE, DescSource, FETCH, WRITE, Walker, faultException, faultOf, permissionFault,
+  ACCESS_CODE, DescSource, FETCH, READ, WRITE, Walker, faultException, faultOf, permissionFault,
   type Access, type WalkFault,
 } from './walker.js';
 
@@ -42,6 +42,11 @@ export interface WalkStats {
   /** Histogram: number of walks by their number of descriptor fetches. */
   fetchesPerWalk: Record<string, number>;
 }
+
+// Offsets of the walk counters in Mmu.walkCounts: by access by its code (READ, WRITE, FETCH), fetches by level of each stage, walks by their number of fetches
+const W_COUNT = 0, W_FAULTS = 1, W_FETCHES = 2, W_BY_ACCESS = 3, W_S1 = 6, W_S2 = 10, W_PER_WALK = 14;
+/** The most descriptor fetches one walk makes: a 4-level stage 1 over a 4-level stage 2 (4 × 5 + 4). */
+const MAX_FETCHES = 24;
 
 /** Cycles spent by the MMU, by category. */
 export interface MmuCycles { tlb: number; walkS1: number; walkS2: number }
@@ -100,10 +105,8 @@ export class Mmu {
   readonly s1Cache: WalkCache | undefined;
   readonly s2Cache: WalkCache | undefined;
   readonly nested: NestedTlb | undefined;
-  readonly walks: WalkStats = {
-    count: 0, byKind: { instruction: 0, read: 0, write: 0 }, faults: 0, fetches: 0,
-    fetchesByStage: { s1: 0, s2: 0 }, fetchesByLevel: { s1: [0, 0, 0, 0], s2: [0, 0, 0, 0] }, fetchesPerWalk: {},
-  };
+  /** The walk counters (W_* offsets): plain numbers in one array, since every walk adds to a dozen of them. */
+  private readonly walkCounts = new Float64Array(W_PER_WALK + MAX_FETCHES + 1);
   readonly cycles: MmuCycles = { tlb: 0, walkS1: 0, walkS2: 0 };
   private readonly descs: ModelDescs;
   private readonly walker: Walker;
@@ -167,7 +170,7 @@ export class Mmu {
     this.count(a);
     out.cycles += this.descs.walkCycles;
     if (!ok) {
-      this.walks.faults++;
+      this.walkCounts[W_FAULTS]++;
       throw this.walkFault(va, a, el);
     }
     out.entry = this.tlb.fill(w.out, vaHi, vaLo, el2 ? 1 : 0, tagVmid, kind);
@@ -206,18 +209,32 @@ export class Mmu {
   }
 
   private count(access: number): void {
-    const w = this.walks, o = this.walker.out;
-    w.count++;
-    if (access === FETCH) w.byKind.instruction++;
-    else if (access === WRITE) w.byKind.write++;
-    else w.byKind.read++;
-    w.fetches += o.total;
+    const c = this.walkCounts, o = this.walker.out;
+    c[W_COUNT]++;
+    c[W_BY_ACCESS + access]++;
+    c[W_FETCHES] += o.total;
     for (let l = 0; l < 4; l++) {
-      w.fetchesByStage.s1 += o.s1[l]!;
-      w.fetchesByStage.s2 += o.s2[l]!;
-      w.fetchesByLevel.s1[l]! += o.s1[l]!;
-      w.fetchesByLevel.s2[l]! += o.s2[l]!;
+      c[W_S1 + l] += o.s1[l]!;
+      c[W_S2 + l] += o.s2[l]!;
     }
-    w.fetchesPerWalk[o.total] = (w.fetchesPerWalk[o.total] ?? 0) + 1;
+    c[W_PER_WALK + o.total]++;
+  }
+
+  /** Walks so far for accesses of code `access` (READ, WRITE, FETCH): what the PMU's walk events count, without building `walks`. */
+  walksFor(access: number): number {
+    return this.walkCounts[W_BY_ACCESS + access]!;
+  }
+
+  /** The walks so far (a new object on each read). */
+  get walks(): WalkStats {
+    const c = this.walkCounts;
+    const s1 = Array.from(c.subarray(W_S1, W_S1 + 4)), s2 = Array.from(c.subarray(W_S2, W_S2 + 4));
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    const fetchesPerWalk: Record<string, number> = {};
+    for (let n = 0; n <= MAX_FETCHES; n++) if (c[W_PER_WALK + n]! > 0) fetchesPerWalk[n] = c[W_PER_WALK + n]!;
+    return {
+      count: c[W_COUNT]!, byKind: { instruction: c[W_BY_ACCESS + FETCH]!, read: c[W_BY_ACCESS + READ]!, write: c[W_BY_ACCESS + WRITE]! },
+      faults: c[W_FAULTS]!, fetches: c[W_FETCHES]!, fetchesByStage: { s1: sum(s1), s2: sum(s2) }, fetchesByLevel: { s1, s2 }, fetchesPerWalk,
+    };
   }
 }

@@ -8,7 +8,12 @@ export const POW2 = Float64Array.from({ length: 65 }, (_, i) => 2 ** i);
 
 export const TWO32 = 2 ** 32;
 
-/** x % size for an integer x >= 0 and a power of two `size` (exact below 2^53). */
+/**
+ * x mod size (the non-negative remainder) for an integer x (|x| < 2^53) and a power of two
+ * `size`. Up to 2^31 it is x's low bits: `&` takes the low 32 bits of any such integer exactly
+ * (two's complement, so a negative x gives the floor remainder too) without dividing.
+ */
 export function modPow2(x: number, size: number): number {
+  if (size <= 0x80000000) return x & (size - 1);
   return x - Math.floor(x / size) * size;
 }
