@@ -60,7 +60,8 @@ export class CacheLevel {
     this.latency = cfg.latency;
     this.tagStamp = new Float64Array(2 * this.sets * this.ways);
     for (let i = 0; i < this.tagStamp.length; i += 2) this.tagStamp[i] = -1;
-    this.mru = Int32Array.from({ length: this.sets }, (_, set) => set * this.ways);
+    this.mru = new Int32Array(this.sets);
+    for (let set = 0; set < this.sets; set++) this.mru[set] = set * this.ways;
     this.ready = new Float64Array(this.sets * this.ways);
     this.prefetched = new Uint8Array(this.sets * this.ways);
   }
@@ -100,19 +101,26 @@ export class CacheLevel {
       this.stats.hits++;
       return true;
     }
-    const base = set * ways;
+    const base = set * ways, end = 2 * (base + ways);
     const now = ++this.clock;
-    let victim = base;
-    for (let i = base; i < base + ways; i++) {
-      if (ts[2 * i] === line) {
-        ts[2 * i + 1] = now;
+    // one pass finds the line or, failing that, the way used longest ago (its stamp kept in a local)
+    let victim = 2 * base, oldest = ts[victim + 1]!;
+    for (let k = 2 * base; k < end; k += 2) {
+      if (ts[k] === line) {
+        ts[k + 1] = now;
+        const i = k >>> 1;
         this.mru[set] = i;
         this.lastWay = i;
         this.stats.hits++;
         return true;
       }
-      if (ts[2 * i + 1]! < ts[2 * victim + 1]!) victim = i;
+      const stamp = ts[k + 1]!;
+      if (stamp < oldest) {
+        oldest = stamp;
+        victim = k;
+      }
     }
+    victim >>>= 1;
     ts[2 * victim] = line;
     ts[2 * victim + 1] = now;
     this.mru[set] = victim;

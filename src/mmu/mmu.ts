@@ -22,7 +22,7 @@ import type { CacheHierarchy } from '../mem/cache.js';
 import type { Page } from '../core/memory.js';
 import type { Timing } from '../spec/timing.js';
 import type { Stage1Regime, Stage2Regime } from './regime.js';
-import { POW2, TWO32 } from './pow2.js';
+import { POW2, TWO32, modPow2 } from './pow2.js';
 import { TlbHierarchy, TlbHit, tlbConfig, tlbiRecord, pageNumber, KIND_OF_ACCESS } from './tlb.js';
 import { decodeTlbi, type TlbiContext } from './tlbi.js';
 import { NestedTlb, WalkCache, walkCacheMatches, type WalkTag } from './walk-cache.js';
@@ -140,10 +140,9 @@ export class Mmu {
     out.entry = -1;
     out.cycles = 0;
     out.writable = true;
-    const vaHi = Math.floor(va / TWO32) >>> 0, vaLo = va >>> 0;
     const w = this.walker;
     if (!regs.enabled && !s2) {
-      if (!w.walk(vaHi, vaLo, a, el, regs, undefined, undefined)) throw this.walkFault(va, a, el);
+      if (!w.walk(Math.floor(va / TWO32) >>> 0, va >>> 0, a, el, regs, undefined, undefined)) throw this.walkFault(va, a, el);
       return (out.pa = va);
     }
     const el2 = regs.regime === 'el2';
@@ -159,11 +158,11 @@ export class Mmu {
       const perms = l1.perms[s]!;
       const denied = permissionFault(perms, a, el);
       if (denied !== 0) throw faultException(this.hitFault(l1, s, denied, a, va), el);
-      const size = POW2[l1.shift[s]!]!;
       out.entry = s;
       out.writable = permissionFault(perms, WRITE, el) === 0;
-      return (out.pa = l1.paPage[s]! + (va - Math.floor(va / size) * size));
+      return (out.pa = l1.paPage[s]! + modPow2(va, POW2[l1.shift[s]!]!));
     }
+    const vaHi = Math.floor(va / TWO32) >>> 0, vaLo = va >>> 0;
     this.descs.walkCycles = 0;
     this.caches.vmid = vmid;
     const ok = w.walk(vaHi, vaLo, a, el, regs, s2, this.caches);

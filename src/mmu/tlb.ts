@@ -137,15 +137,12 @@ export class Tlb {
   readonly vmid: Int32Array;
   /** -1: global. */
   readonly asid: Int32Array;
-  // recency order per set, a doubly linked list from the oldest to the newest entry (-1 ends it):
-  // LRU replacement takes the oldest at once, where a scan of last-use stamps read every way of
-  // the set (all 32 or 48 entries of a fully associative L1) on each fill
-  private readonly older: Int32Array;
-  private readonly newer: Int32Array;
-  private readonly oldest: Int32Array;
-  private readonly newest: Int32Array;
-  /** The set of each slot. */
-  private readonly home: Int32Array;
+  /**
+   * Last use of each entry (LRU replacement evicts the oldest). A stamp costs a hit one write, where
+   * a recency list relinks on every hit to another page than the last (measured slower: hits, host
+   * TLB hits included, far outnumber the fills that scan a set's stamps).
+   */
+  private readonly stamp: Float64Array;
   private readonly seq: Float64Array;
   private readonly valid: Uint8Array;
   // the translation: its VA (two words), IPA and PA, the page's PA, and what checks and TLBIs need
@@ -177,6 +174,7 @@ export class Tlb {
   private readonly head: Int32Array;
   private readonly link: Int32Array;
   private readonly bucketBits: number;
+  private clock = 0;
   private seqClock = 0;
   private rng: number;
   /** Entries per page-size shift; `shifts` lists the shifts with entries, ascending. */
@@ -217,11 +215,7 @@ export class Tlb {
     this.regime = new Uint8Array(n);
     this.vmid = new Int32Array(n);
     this.asid = new Int32Array(n);
-    this.older = new Int32Array(n).fill(-1);
-    this.newer = new Int32Array(n).fill(-1);
-    this.oldest = new Int32Array(this.sets).fill(-1);
-    this.newest = new Int32Array(this.sets).fill(-1);
-    this.home = Int32Array.from({ length: n }, (_, i) => Math.floor(i / ways));
+    this.stamp = new Float64Array(n);
     this.seq = new Float64Array(n);
     this.valid = new Uint8Array(n);
     this.vaHi = new Uint32Array(n);
@@ -265,7 +259,7 @@ export class Tlb {
   lookupSlot(p4: number, regime: number, asid: number, vmid: number, kind: number): number {
     const s = this.find(p4, regime, asid, vmid);
     if (s >= 0) {
-      this.use(s);
+      this.stamp[s] = ++this.clock;
       this.counts[kind]!++;
     } else {
       this.counts[3 + kind]!++;
@@ -281,7 +275,7 @@ export class Tlb {
    * of this level and made most recently used, exactly as if `lookup` had found it. `kind` is KIND_INDEX's.
    */
   touch(slot: number, kind: number): void {
-    this.use(slot);
+    this.stamp[slot] = ++this.clock;
     this.counts[kind]!++;
   }
 
@@ -410,7 +404,7 @@ export class Tlb {
   /** The slot for an entry with these tags: the one with the same tags, a free way of its set, or the victim. */
   private place(vpn: number, shift: number, regime: number, vmid: number, asid: number): number {
     const set = setOf(vpn, this.sets, this.setMask), base = set * this.ways, n = this.setCount[set]!;
-    const seq = ++this.seqClock;
+    const stamp = ++this.clock, seq = ++this.seqClock;
     // the entry with the same tags (at most one): it stays on its chain; a new one joins one
     let s = -1, joins = true;
     const vpns = this.vpn, link = this.link, b = this.bucket(vpn, shift);
@@ -419,7 +413,6 @@ export class Tlb {
     }
     if (s >= 0) {
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
-      this.use(s);
       joins = false;
     } else if (n < this.ways) {
       s = base;
@@ -429,10 +422,15 @@ export class Tlb {
       this.setCount[set] = n + 1;
       this.count++;
       this.addShift(shift);
-      this.pushNewest(s);
     } else {
-      // the set is full: the least recently used entry, or a seeded-random one
-      s = this.replacement === 'lru' ? this.oldest[set]! : this.order[base + (this.nextRandom() % this.ways)]!;
+      if (this.replacement === 'lru') {
+        // the set is full: every slot holds an entry; the least recently used one (stamps are unique)
+        const stamps = this.stamp, end = base + this.ways;
+        s = base;
+        for (let i = base + 1; i < end; i++) if (stamps[i]! < stamps[s]!) s = i;
+      } else {
+        s = this.order[base + (this.nextRandom() % this.ways)]!;
+      }
       this.onEvict?.(s, this.shift[s] === PAGE4K_SHIFT ? this.vpn[s]! : -1);
       this.evictions++;
       this.unchain(s);
@@ -440,7 +438,6 @@ export class Tlb {
         this.removeShift(this.shift[s]!);
         this.addShift(shift);
       }
-      this.use(s);
     }
     this.vpn[s] = vpn;
     this.shift[s] = shift;
@@ -448,34 +445,9 @@ export class Tlb {
     this.regime[s] = regime;
     this.vmid[s] = vmid;
     this.asid[s] = asid;
+    this.stamp[s] = stamp;
     this.seq[s] = seq;
     return s;
-  }
-
-  /** Makes the entry in slot s (valid) the most recently used of its set. */
-  private use(s: number): void {
-    if (this.newest[this.home[s]!] === s) return;
-    this.unlinkRecency(s);
-    this.pushNewest(s);
-  }
-
-  /** Takes slot s off its set's recency list. */
-  private unlinkRecency(s: number): void {
-    const set = this.home[s]!, o = this.older[s]!, n = this.newer[s]!;
-    if (o >= 0) this.newer[o] = n;
-    else this.oldest[set] = n;
-    if (n >= 0) this.older[n] = o;
-    else this.newest[set] = o;
-  }
-
-  /** Puts slot s (on no list) at the newest end of its set's recency list. */
-  private pushNewest(s: number): void {
-    const set = this.home[s]!, t = this.newest[set]!;
-    this.older[s] = t;
-    this.newer[s] = -1;
-    if (t >= 0) this.newer[t] = s;
-    else this.oldest[set] = s;
-    this.newest[set] = s;
   }
 
   /** Removes every entry `pred` selects (by slot); returns how many. */
@@ -489,7 +461,6 @@ export class Tlb {
         if (pred(this, i)) {
           this.removeShift(this.shift[i]!);
           this.unchain(i);
-          this.unlinkRecency(i);
           this.valid[i] = 0;
           this.orig[i] = undefined;
         } else {
