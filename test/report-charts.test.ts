@@ -90,7 +90,7 @@ describe('the kind of chart fits the data', () => {
     expect(churn).toMatchObject({ type: 'line', x: ['args.work'], xScale: 'symlog', byMode: true });
     const d = chartData(churn, vm);
     expect(d.labels).toEqual(['0', '10000', '100000', '1000000']);
-    expect(d.datasets).toHaveLength(4); // stage2 and shadow-wp at 4 and 64 pages
+    expect(d.datasets.map((x) => x.label)).toEqual(['stage2, args.pages=4', 'shadow-wp, args.pages=4', 'stage2, args.pages=64', 'shadow-wp, args.pages=64']);
     expect(renderChart({ ...cross!, xMarks: [{ i: 1, frac: 0.5, label: 'x' }] }, chartData(cross!, vm), 'svg').toString('utf8')).toMatch(/<svg/);
   });
 });
@@ -104,6 +104,8 @@ describe('legible at the size drawn', () => {
       expect(s.x).toEqual(['args.mib']);
       expect(d.labels).toEqual(['2', '4', '8', '16']);
       expect(d.datasets.length).toBe(6);
+      // the panel's title names the workload; its legend need not
+      expect(d.datasets[0]!.label).toBe('tlb.l2.entries=512, walkCache.enabled=true');
     }
   });
 

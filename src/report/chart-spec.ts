@@ -46,6 +46,8 @@ export interface ChartSpec {
    * (`symlog`); ticked at the values swept.
    */
   xScale?: XScale;
+  /** A panel of one workload (its title names it): series labels leave the workload out. */
+  panel?: string;
   /** Never split into panels (the report prints a crossover chart's crossings under its title). */
   whole?: boolean;
   /** A line under the title: what was left out or drawn pale, and why. */

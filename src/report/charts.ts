@@ -102,7 +102,7 @@ function panels(spec: ChartSpec, results: PointResult[]): ChartSpec[] {
     const x = spec.x === undefined ? (others.length ? others : undefined)
       : spec.x.length === 1 ? spec.x : spec.x.filter((d) => d !== 'workload');
     return layout({
-      ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`, x,
+      ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`, x, panel: w,
       only: (r: PointResult) => r.point.label === w && (spec.only?.(r) ?? true),
     }, results);
   });
@@ -213,7 +213,7 @@ export function chartData(spec: ChartSpec, all: PointResult[]): ChartData {
     };
   }
   // a chart coloured by mode names the mode in every series, even when only one occurs
-  const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d))];
+  const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d) && !(spec.panel && d === 'workload'))];
   const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];
   const metric = spec.series.metric;
   return { labels, datasets: seriesLabels.map((s) => groupBy(s, results.filter((r) => comboLabel(pick(r, rest)) === s), metric)) };
