@@ -139,20 +139,23 @@ describe('the comparison charts', () => {
     expect(specs.map((s) => s.file)).toEqual(['overhead', 'exits', 'exit-cost', 'crossover-args.mib']);
     expect(chartData(specs[0]!, vm).datasets).toEqual([{ label: 'stage2, args.mib=1', data: [1.2] }, { label: 'stage2, args.mib=4', data: [1.5] }]);
     expect(chartData(specs[1]!, vm).datasets).toEqual([{ label: 'data aborts (DABT_LOWER)', data: [10, 40] }]);
-    expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'data aborts (DABT_LOWER)', data: [100, 100] }]);
+    // the cost beside the exits it stands for (10 + 40), in the reason's colour
+    expect(chartData(specs[2]!, vm).datasets).toEqual([{ label: 'data aborts (DABT_LOWER), n=50', data: [100, 100], colour: '#5b3a29' }]);
     expect(chartData(specs[3]!, vm)).toEqual({ labels: ['1', '4'], datasets: [{ label: 'gups, stage2', data: [1.2, 1.5] }] });
     for (const s of specs) expect(renderChart(s, chartData(s, vm), 'svg').toString('utf8')).toMatch(/^<\?xml|^<svg/);
   });
 
   it('an exit reason has one colour in every chart and every experiment, whatever its rank', () => {
     const colourOf = (results: PointResult[], reason: string) => chartSpecs(['exits', 'breakdown'], results).map((spec) => {
-      const labels = chartData(spec, results).datasets.map((d) => d.label);
-      return spec.colours?.[labels.findIndex((l) => l.includes(reason))];
+      const datasets = chartData(spec, results).datasets;
+      const i = datasets.findIndex((d) => d.label.includes(reason));
+      return spec.colours?.[i] ?? datasets[i]?.colour;
     });
     // another reason costlier than the data aborts moves them down the ranking
     const withHvc = vm.map((r) => ({ ...r, stats: { ...r.stats, exits: { ...r.stats.exits, byReason: { ...r.stats.exits.byReason, HVC64: { count: 1, cycles: 1e6 } } } } }));
     expect(colourOf(withHvc, 'DABT_LOWER')).toEqual(colourOf(vm, 'DABT_LOWER'));
-    expect(colourOf(vm, 'DABT_LOWER')[0]).toBeDefined();
+    expect(colourOf(vm, 'DABT_LOWER')).toHaveLength(3); // exits, exit-cost, breakdown
+    for (const c of colourOf(vm, 'DABT_LOWER')) expect(c).toBe('#5b3a29');
   });
 
   it('checks: a figure of the selected points against a bound or other points, or only reported', () => {

@@ -4,7 +4,18 @@
 import type { RunStats } from '../machine/stats.js';
 import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 
-export interface Metric { label: string; value(s: RunStats, r: PointResult): number }
+export interface Metric {
+  label: string; value(s: RunStats, r: PointResult): number;
+  /** The metric's own colour (an exit reason's), whatever else the chart shows. */
+  colour?: string;
+  /**
+   * How many events the value averages over (a reason's exits): the dataset's label gets the
+   * count over the chart's configurations (n=…), a bar whose run saw fewer than `minCount` is
+   * drawn pale, and a dataset with fewer in every configuration is left out and named in a note.
+   */
+  count?: (s: RunStats) => number;
+  minCount?: number;
+}
 
 export interface ChartSpec {
   /** PNG file name under charts/, without the extension. */
@@ -29,6 +40,18 @@ export interface ChartSpec {
   byMode?: boolean;
   /** Colours of the series (Metric[] series, or the datasets of `data`), in their order; default the palette. */
   colours?: string[];
+  /**
+   * The labels are the numbers of a numeric sweep, drawn at their values: on a linear axis, a
+   * logarithmic one, or a logarithmic one with 0 drawn a decade below the smallest other value
+   * (`symlog`); ticked at the values swept.
+   */
+  xScale?: XScale;
+  /** A panel of one workload (its title names it): series labels leave the workload out. */
+  panel?: string;
+  /** Never split into panels (the report prints a crossover chart's crossings under its title). */
+  whole?: boolean;
+  /** A line under the title: what was left out or drawn pale, and why. */
+  note?: string;
   /** The labels are numbers drawn at their values on a log2 axis, ticked at powers of two and labelled by `xTick`. */
   xLog2?: boolean;
   xTick?: (v: number) => string;
@@ -45,6 +68,16 @@ export interface Dataset {
   label: string; data: (number | null)[]; low?: (number | null)[]; high?: (number | null)[];
   /** Published values beside the model's: markers without a line on a line chart, light bars with a dark edge on a bar chart. */
   reference?: boolean;
+  /** Its own colour (a metric's), before the chart's. */
+  colour?: string;
+  /** Bars drawn pale: too few events behind the value to compare it. */
+  faint?: boolean[];
 }
-export interface ChartData { labels: string[]; datasets: Dataset[] }
+export interface ChartData {
+  labels: string[]; datasets: Dataset[];
+  /** What the data selection left out (datasets with too few events to compare). */
+  note?: string;
+}
+
+export type XScale = 'linear' | 'log' | 'symlog';
 

@@ -8,6 +8,7 @@ import { hypervised, vmBreakdown, vmCharts } from './vm-charts.js';
 import { figureCharts, latencyCharts } from './calibration-charts.js';
 import type { CheckOutcome } from '../experiments/checks.js';
 import type { ChartData, ChartSpec, Dataset, Metric } from './chart-spec.js';
+import { keyValues, numericKey, numericScale } from './axes.js';
 import type { ChartName } from './chart-names.js';
 
 const perKilo = (n: number, s: RunStats) => (s.instructions ? (1000 * n) / s.instructions : 0);
@@ -49,29 +50,98 @@ export function chartSpecs(names: readonly ChartName[], results: PointResult[], 
     }],
     latency: latencyCharts(results, outcomes),
     figures: figureCharts(results, outcomes),
-    sweep: sweepKeys.map((k) => ({ file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, series: { metric: cycles }, only: (r) => k in r.point.sweep })),
+    sweep: sweepKeys.map((k) => sweepChart(k, results)),
   };
   return names.flatMap((n) => all[n]).flatMap((spec) => panels(spec, results));
+}
+
+/**
+ * Cycles over one swept key: a line over a numeric key's values (drawn at their values), grouped
+ * bars for a boolean or categorical one (true/false are no points on a line): a group per
+ * remaining configuration, a bar per value of the key.
+ */
+function sweepChart(k: string, results: PointResult[]): ChartSpec {
+  const only = (r: PointResult) => k in r.point.sweep;
+  const values = keyValues(results.filter(only), k);
+  if (numericKey(values)) {
+    return { file: `sweep-${k}`, title: `Cycles over ${k}`, type: 'line', yTitle: 'cycles', x: [k], xTitle: k, xScale: numericScale(values.map(Number)), series: { metric: cycles }, only };
+  }
+  const rest = dimensions(results.filter(only)).filter((d) => d !== k);
+  return { file: `sweep-${k}`, title: `Cycles by ${k}`, type: 'bar', yTitle: 'cycles', x: rest.length ? rest : ['workload'], series: { metric: cycles }, only };
 }
 
 /** Past this many configurations on one axis, or series in a chart by workload, a chart is split into a panel per workload. */
 export const MAX_CONFIGURATIONS = 24;
 const MAX_SERIES = 12;
+/** Lines in one chart past which it is split into a panel per workload. */
+const MAX_LINES = 10;
+/** Bars in one chart past which it is split into a panel per workload (and, still past it, drawn horizontally). */
+export const MAX_BARS = 40;
+/** Categories of a vertical bar chart past which its bars are drawn horizontally, labels read across. */
+const MAX_VERTICAL = 12;
+/** Pixels of plot a vertical bar chart's labels may take before they would be rotated. */
+const MAX_VERTICAL_WIDTH = 1300;
 
 /** A chart over every configuration with more of them than fit: one panel (file) per workload. */
 function panels(spec: ChartSpec, results: PointResult[]): ChartSpec[] {
   if (spec.data) return [spec];
   const shown = spec.only ? results.filter(spec.only) : results;
   const workloads = [...new Set(shown.map((r) => r.point.label))];
-  if (workloads.length < 2) return [spec];
+  if (workloads.length < 2 || spec.whole) return [layout(spec, results)];
+  const d = chartData(spec, results);
+  const bars = spec.type === 'bar' ? d.labels.length * (spec.stacked ? 1 : d.datasets.length) : 0;
   // over every configuration: too many bars; grouped by workload: too many series (workloads whose sweeps differ leave most of them empty)
-  const crowded = spec.x === undefined ? new Set(shown.map((r) => configLabel(r, shown))).size > MAX_CONFIGURATIONS
-    : spec.x.length === 1 && spec.x[0] === 'workload' && chartData(spec, results).datasets.length > MAX_SERIES;
-  if (!crowded) return [spec];
-  return workloads.map((w) => ({
-    ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`,
-    only: (r: PointResult) => r.point.label === w && (spec.only?.(r) ?? true),
-  }));
+  const crowded = spec.x === undefined ? d.labels.length > MAX_CONFIGURATIONS || bars > MAX_BARS
+    : spec.type === 'line' ? d.datasets.length > MAX_LINES
+      : (spec.x.length === 1 && spec.x[0] === 'workload' && d.datasets.length > MAX_SERIES) || bars > MAX_BARS;
+  if (!crowded) return [layout(spec, results)];
+  return workloads.map((w) => {
+    const mine = shown.filter((r) => r.point.label === w);
+    // a panel's title names its workload: its labels need not
+    const others = dimensions(mine).filter((d) => d !== 'workload');
+    const x = spec.x === undefined ? (others.length ? others : undefined)
+      : spec.x.length === 1 ? spec.x : spec.x.filter((d) => d !== 'workload');
+    return layout({
+      ...spec, file: `${spec.file}-${w}`, title: `${spec.title}: ${w}`, x, panel: w,
+      only: (r: PointResult) => r.point.label === w && (spec.only?.(r) ?? true),
+    }, results);
+  });
+}
+
+/** A numeric sweep key of the points worth a line: three values or more, or two a factor of 4 apart; the one with the most values. */
+function lineKey(shown: PointResult[]): string | undefined {
+  const keys = dimensions(shown).filter((d) => d !== 'workload' && d !== 'mode').map((k) => [k, keyValues(shown, k)] as const)
+    .filter(([, vs]) => numericKey(vs) && (vs.length >= 3 || numericScale(vs.map(Number)) !== 'linear'));
+  return keys.sort(([, a], [, b]) => b.length - a.length)[0]?.[0];
+}
+
+/**
+ * How a chart's points are laid out once its panel is known. A chart per workload whose bars are
+ * the sweep's configurations (cycles, overhead) puts a numeric swept key along x instead of a
+ * category crowded with bars: a line per mode and remaining configuration for the overhead (as
+ * the crossover chart), bars grouped by the key's values for cycles. A bar chart with more
+ * categories or bars than read side by side lies on its side, labels across.
+ */
+function layout(spec: ChartSpec, results: PointResult[]): ChartSpec {
+  const shown = spec.only ? results.filter(spec.only) : results;
+  let out = spec;
+  if (spec.type === 'bar' && spec.x?.length === 1 && spec.x[0] === 'workload' && new Set(shown.map((r) => r.point.label)).size === 1) {
+    const perCategory = chartData(spec, results).datasets.length;
+    const k = lineKey(shown);
+    if (k !== undefined && perCategory > 4) {
+      const scale = numericScale(keyValues(shown, k).map(Number));
+      out = spec.byMode ? { ...spec, type: 'line', x: [k], xTitle: k, xScale: scale } : { ...spec, x: [k], xTitle: k };
+    }
+  }
+  if (out.type === 'bar' && !out.horizontal) {
+    const d = chartData(out, results);
+    const perLabel = out.stacked ? 1 : d.datasets.length;
+    // the width the labels need to be read unrotated (lines of up to 28 characters, ~7.5 px each)
+    const longest = Math.min(28, Math.max(...d.labels.map((l) => Math.max(...l.split(', ').map((p) => p.length)))));
+    const width = d.labels.length * Math.max(18 * perLabel + 24, 7.5 * longest + 16);
+    if (d.labels.length > MAX_VERTICAL || d.labels.length * perLabel > MAX_BARS || width > MAX_VERTICAL_WIDTH) out = { ...out, horizontal: true };
+  }
+  return out;
 }
 
 type Dims = [string, string][];
@@ -111,17 +181,39 @@ export function chartData(spec: ChartSpec, all: PointResult[]): ChartData {
   const xLabel = (r: PointResult) => labelAlong(r, xDims);
   const labels = [...new Set(results.map(xLabel))];
   const groupBy = (label: string, rs: PointResult[], metric: Metric): Dataset => {
-    const values = labels.map((l) => rs.filter((r) => xLabel(r) === l).map((r) => metric.value(r.stats, r)));
+    const at = labels.map((l) => rs.filter((r) => xLabel(r) === l));
+    const values = at.map((ps) => ps.map((r) => metric.value(r.stats, r)));
     const d: Dataset = { label, data: values.map(mean) };
     if (values.some((vs) => vs.length > 1 && Math.min(...vs) !== Math.max(...vs))) {
       d.low = values.map((vs) => (vs.length ? Math.min(...vs) : null));
       d.high = values.map((vs) => (vs.length ? Math.max(...vs) : null));
     }
+    if (metric.colour) d.colour = metric.colour;
+    if (metric.count) {
+      // events per configuration (seeds averaged), their sum in the label
+      const counts = at.map((ps) => mean(ps.map((r) => metric.count!(r.stats))) ?? 0);
+      // no events, no figure (not a bar of 0)
+      d.data = d.data.map((v, i) => (counts[i]! > 0 ? v : null));
+      if (d.low) { d.low = d.low.map((v, i) => (counts[i]! > 0 ? v : null)); d.high = d.high!.map((v, i) => (counts[i]! > 0 ? v : null)); }
+      d.label = `${label}, n=${Math.round(counts.reduce((a, b) => a + b, 0)).toLocaleString('en-US')}`;
+      const faint = counts.map((c, i) => d.data[i] !== null && c < (metric.minCount ?? 0));
+      if (faint.some(Boolean)) d.faint = faint;
+    }
     return d;
   };
-  if (Array.isArray(spec.series)) return { labels, datasets: spec.series.map((m) => groupBy(m.label, results, m)) };
+  if (Array.isArray(spec.series)) {
+    const all = spec.series.map((m) => [m, groupBy(m.label, results, m)] as const);
+    // too few events in every configuration to compare: left out, and said so
+    const rare = ([m, d]: (typeof all)[number]) => m.count !== undefined && d.data.every((v, i) => v === null || d.faint?.[i]);
+    // those that never occur among these points go without a word
+    const left = all.filter((x) => rare(x) && x[1].data.some((v) => v !== null)).map(([, d]) => d.label);
+    return {
+      labels, datasets: all.filter((x) => !rare(x)).map(([, d]) => d),
+      ...(left.length ? { note: `Left out, under ${Math.min(...spec.series.map((m) => m.minCount ?? Infinity))} per run in every configuration: ${left.join('; ')}` } : {}),
+    };
+  }
   // a chart coloured by mode names the mode in every series, even when only one occurs
-  const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d))];
+  const rest = [...(spec.byMode && !dims.includes('mode') ? ['mode'] : []), ...dims.filter((d) => !xDims.includes(d) && !(spec.panel && d === 'workload'))];
   const seriesLabels = [...new Set(results.map((r) => comboLabel(pick(r, rest))))];
   const metric = spec.series.metric;
   return { labels, datasets: seriesLabels.map((s) => groupBy(s, results.filter((r) => comboLabel(pick(r, rest)) === s), metric)) };

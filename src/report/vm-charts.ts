@@ -7,6 +7,7 @@ import type { GoodPoint as PointResult } from '../experiments/run-point.js';
 import type { RunStats } from '../machine/stats.js';
 import type { ChartSpec, Metric } from './chart-spec.js';
 import { guestRunCycles } from '../experiments/results.js';
+import { sweepScale } from './axes.js';
 
 const isHv = (r: PointResult) => r.point.twin !== undefined;
 
@@ -45,6 +46,8 @@ const REASON_COLOURS: Record<string, string> = {
   DABT_LOWER: '#5b3a29', SYS64: '#8e5ea2', IABT_LOWER: '#d8b4a0', HVC64: '#b5838d', WFX: '#a0522d', IRQ: '#c39bd3', FIQ: '#e6c9e0', SMC64: '#6d4c7d',
 };
 const reasonColour = (ec: string) => REASON_COLOURS[ec] ?? '#7f7f7f';
+/** Exits of a reason in one run below which its cycles per exit are no figure to compare. */
+export const MIN_EXITS = 10;
 
 /** Stacked: who spent the cycles, as a fraction of the native twin's cycles. */
 export function vmBreakdown(results: PointResult[]): ChartSpec[] {
@@ -68,7 +71,11 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
   if (!hypervised(results)) return { overhead: [], exits: [], crossover: [] };
   const overhead: Metric = { label: 'overhead', value: (_s, r) => r.overhead ?? NaN };
   const perKiloInsns = (k: string): Metric => ({ label: exitLabel(k), value: (s) => { const g = guestInstructions(s); return g ? (1000 * (s.exits.byReason[k]?.count ?? 0)) / g : 0; } });
-  const perExit = (k: string): Metric => ({ label: exitLabel(k), value: (s) => { const e = s.exits.byReason[k]; return e?.count ? e.cycles / e.count : 0; } });
+  // a reason's cost beside how often it happened: one boot-time abort is no figure to set against thousands
+  const perExit = (k: string): Metric => ({
+    label: exitLabel(k), value: (s) => { const e = s.exits.byReason[k]; return e?.count ? e.cycles / e.count : 0; },
+    colour: reasonColour(k), count: (s) => s.exits.byReason[k]?.count ?? 0, minCount: MIN_EXITS,
+  });
   const hv = reasons(results);
   return {
     overhead: [{
@@ -77,11 +84,17 @@ export function vmCharts(results: PointResult[], sweepKeys: string[]): { overhea
     }],
     exits: [
       { file: 'exits', title: 'Exits to EL2 per 1000 guest instructions, by reason', type: 'bar', stacked: true, horizontal: true, yTitle: 'exits per 1000 guest instructions (EL0 and EL1)', series: hv.map(perKiloInsns), only: isHv, colours: hv.map(reasonColour) },
-      { file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv, colours: hv.map(reasonColour) },
+      {
+        file: 'exit-cost', title: 'Cycles per exit, by reason (from the exception to the ERET back)', type: 'bar', horizontal: true, yTitle: 'cycles per exit', series: hv.map(perExit), only: isHv,
+        note: `n: exits of the reason in the runs shown (seeds averaged); pale bars: under ${MIN_EXITS} exits in that run, too few to compare`,
+      },
     ],
     crossover: sweepKeys.filter((k) => !k.startsWith('vmm.')).map((k) => ({
       file: `crossover-${k}`, title: `Overhead over ${k}`, type: 'line', yTitle: 'cycles / native cycles', x: [k], xTitle: k, mark: 1, byMode: true,
       series: { metric: overhead }, only: (r) => isHv(r) && k in r.point.sweep, // workloads the key does not apply to have no line
+      // on the swept values' own scale; one chart, its crossings printed under its title
+      xScale: sweepScale(results, k),
+      whole: true,
     })),
   };
 }
