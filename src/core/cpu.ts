@@ -19,6 +19,28 @@ export type Decoder = ((word: number) => { exec: Exec; cost: number; endsBlock: 
 type PageBlocks = (Block<Cpu> | undefined)[];
 
 const TWO32 = 4294967296;
+
+/** ConditionHolds(cc) for flags N, Z, C, V (each 0 or 1). */
+function conditionHolds(cc: number, n: number, z: number, c: number, v: number): boolean {
+  let r: boolean;
+  switch (cc >> 1) {
+    case 0: r = z === 1; break;
+    case 1: r = c === 1; break;
+    case 2: r = n === 1; break;
+    case 3: r = v === 1; break;
+    case 4: r = c === 1 && z === 0; break;
+    case 5: r = n === v; break;
+    case 6: r = n === v && z === 0; break;
+    default: return true;
+  }
+  return cc & 1 ? !r : r;
+}
+/** Per value of the flags as the bits NZCV, the conditions (bit cc) that hold. */
+const COND_TRUE = Uint16Array.from({ length: 16 }, (_, f) => {
+  let bits = 0;
+  for (let cc = 0; cc < 16; cc++) if (conditionHolds(cc, (f >> 3) & 1, (f >> 2) & 1, (f >> 1) & 1, f & 1)) bits |= 1 << cc;
+  return bits;
+});
 const HOST_TLB = 256;
 
 /** The host-side TLB of one EL (see Cpu). */
@@ -152,20 +174,9 @@ export class Cpu implements SysCtx {
     this.v = 0;
   }
 
-  /** Condition code test (cond field 0..15). */
+  /** Condition code test (cond field 0..15): a bit of the flags' row of COND_TRUE, small enough to inline into every compiled block. */
   cond(cc: number): boolean {
-    let r: boolean;
-    switch (cc >> 1) {
-      case 0: r = this.z === 1; break;
-      case 1: r = this.c === 1; break;
-      case 2: r = this.n === 1; break;
-      case 3: r = this.v === 1; break;
-      case 4: r = this.c === 1 && this.z === 0; break;
-      case 5: r = this.n === this.v; break;
-      case 6: r = this.n === this.v && this.z === 0; break;
-      default: return true;
-    }
-    return cc & 1 ? !r : r;
+    return ((COND_TRUE[(this.n << 3) | (this.z << 2) | (this.c << 1) | this.v]! >>> cc) & 1) === 1;
   }
 
   get nzcv(): number { return (this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28); }
@@ -362,24 +373,30 @@ export class Cpu implements SysCtx {
   }
   /**
    * Load into slot t: size bytes, zero-extended, or sign-extended to 32 or 64 bits (sx = 32 | 64).
-   * The fast path is a host-TLB hit within one page; everything else goes through read().
+   * The fast path, small enough for V8 to inline into a compiled block, is a host-TLB hit within
+   * one page; everything else goes through loadSlow.
    */
   load(t: number, a: number, size: number, sx: number): void {
     const vpn = Math.floor(a / PAGE_SIZE);
     const i = vpn & (HOST_TLB - 1);
     const off = a & (PAGE_SIZE - 1);
+    if (this.rTag[i] !== vpn || off + size > PAGE_SIZE) { this.loadSlow(t, a, size, sx); return; }
+    const p = this.rPage[i]!;
+    if (this.timing !== null) this.cycles += this.timing.data(this.rEntry[i]!, p, off, false);
+    this.loadFrom(p.view, off, t, size, sx);
+  }
+  /** A load across pages, from a device, or missing the host TLB. */
+  private loadSlow(t: number, a: number, size: number, sx: number): void {
+    const off = a & (PAGE_SIZE - 1);
     if (off + size > PAGE_SIZE) { this.loadValue(t, this.read(a, size), size, sx); return; }
-    let p: Page, entry: number;
-    if (this.rTag[i] === vpn) {
-      p = this.rPage[i]!;
-      entry = this.rEntry[i]!;
-    } else {
-      p = this.rpage(a);
-      if (p.mmio) { this.loadValue(t, p.mmio.read(p.mmioBase + off, size), size, sx); return; }
-      entry = -1; // the lookup counted the access
-    }
-    if (this.timing !== null) this.cycles += this.timing.data(entry, p, off, false);
-    const v = p.view;
+    const p = this.rpage(a);
+    if (p.mmio) { this.loadValue(t, p.mmio.read(p.mmioBase + off, size), size, sx); return; }
+    // the lookup counted the access (entry -1)
+    if (this.timing !== null) this.cycles += this.timing.data(-1, p, off, false);
+    this.loadFrom(p.view, off, t, size, sx);
+  }
+  /** The value at `off` of a RAM page's view into slot t (as `load`). */
+  private loadFrom(v: DataView, off: number, t: number, size: number, sx: number): void {
     const u = this.u32;
     if (size === 8) { u[2 * t] = v.getUint32(off, true); u[2 * t + 1] = v.getUint32(off + 4, true); return; }
     let lo: number;
@@ -405,12 +422,15 @@ export class Cpu implements SysCtx {
     if (this.wTag[i] !== vpn || off + size > PAGE_SIZE) { this.write(a, size, this.r[t]); return; }
     const p = this.wPage[i]!;
     if (this.timing !== null) this.cycles += this.timing.data(this.wEntry[i]!, p, off, true);
-    const v = p.view;
+    this.storeTo(p.view, off, t, size);
+  }
+  /** The low `size` bytes of slot t to `off` of a RAM page's view. */
+  private storeTo(v: DataView, off: number, t: number, size: number): void {
     const u = this.u32;
-    if (size === 8) { v.setUint32(off, u[2 * t], true); v.setUint32(off + 4, u[2 * t + 1], true); }
-    else if (size === 4) v.setUint32(off, u[2 * t], true);
-    else if (size === 2) v.setUint16(off, u[2 * t], true);
-    else v.setUint8(off, u[2 * t]);
+    if (size === 8) { v.setUint32(off, u[2 * t]!, true); v.setUint32(off + 4, u[2 * t + 1]!, true); }
+    else if (size === 4) v.setUint32(off, u[2 * t]!, true);
+    else if (size === 2) v.setUint16(off, u[2 * t]!, true);
+    else v.setUint8(off, u[2 * t]!);
   }
   private readSplit(a: number, size: number): bigint {
     let v = 0n;
