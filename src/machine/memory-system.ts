@@ -20,7 +20,7 @@ import type { Cpu } from '../core/cpu.js';
 import { ArchException } from '../core/exception.js';
 import { SLOT, F } from '../generated/sysregs.js';
 import type { CacheHierarchy } from '../mem/cache.js';
-import { decodeEl10, decodeEl2, decodeStage2 } from '../mmu/regime.js';
+import { EL10_REGS, EL2_REGS, STAGE2_REGS, decodeEl10, decodeEl2, decodeStage2 } from '../mmu/regime.js';
 import { Mmu, Translated } from '../mmu/mmu.js';
 import { KIND_INDEX, type Tlb } from '../mmu/tlb.js';
 import type { Timing } from '../spec/timing.js';
@@ -43,6 +43,8 @@ export class MemorySystem implements AddressSpace, AccessTiming {
   private readonly l1dLatency: number;
   private readonly l1iLatency: number;
   private regimes: Regimes | null = null;
+  /** What a translation control's write left decoded: null, or the regimes the register does not feed (`translationChanged`). */
+  private kept: Partial<Regimes> = {};
   /** HCR_EL2.VM, read when the regimes were decoded (HCR_EL2 is a translation control: a write decodes them again). */
   private hcrVm = false;
   private readonly result = new Translated();
@@ -78,10 +80,11 @@ export class MemorySystem implements AddressSpace, AccessTiming {
     const s = this.cpu.sys;
     const opts = { paBits: PA_BITS };
     this.hcrVm = (s[SLOT.HCR_EL2] & F.HCR_EL2.VM.mask) !== 0n;
+    const k = this.kept;
     return (this.regimes = {
-      el10: decodeEl10({ SCTLR_EL1: s[SLOT.SCTLR_EL1], TCR_EL1: s[SLOT.TCR_EL1], TTBR0_EL1: s[SLOT.TTBR0_EL1], TTBR1_EL1: s[SLOT.TTBR1_EL1] }, opts),
-      el2: decodeEl2({ SCTLR_EL2: s[SLOT.SCTLR_EL2], TCR_EL2: s[SLOT.TCR_EL2], TTBR0_EL2: s[SLOT.TTBR0_EL2] }, opts),
-      s2: decodeStage2({ VTCR_EL2: s[SLOT.VTCR_EL2], VTTBR_EL2: s[SLOT.VTTBR_EL2] }, opts),
+      el10: k.el10 ?? decodeEl10({ SCTLR_EL1: s[SLOT.SCTLR_EL1], TCR_EL1: s[SLOT.TCR_EL1], TTBR0_EL1: s[SLOT.TTBR0_EL1], TTBR1_EL1: s[SLOT.TTBR1_EL1] }, opts),
+      el2: k.el2 ?? decodeEl2({ SCTLR_EL2: s[SLOT.SCTLR_EL2], TCR_EL2: s[SLOT.TCR_EL2], TTBR0_EL2: s[SLOT.TTBR0_EL2] }, opts),
+      s2: k.s2 ?? decodeStage2({ VTCR_EL2: s[SLOT.VTCR_EL2], VTTBR_EL2: s[SLOT.VTTBR_EL2] }, opts),
     });
   }
 
@@ -161,6 +164,11 @@ export class MemorySystem implements AddressSpace, AccessTiming {
    * ASID only: global upper-half (kernel) pages stay.
    */
   translationChanged(name: string): void {
+    // only the regime the register feeds is decoded again (a context switch rewrites TTBR0_EL1 alone); any other control, all of them
+    const r = this.regimes;
+    this.kept = r === null ? {} : (EL10_REGS as readonly string[]).includes(name) ? { el2: r.el2, s2: r.s2 }
+      : (EL2_REGS as readonly string[]).includes(name) ? { el10: r.el10, s2: r.s2 }
+      : (STAGE2_REGS as readonly string[]).includes(name) ? { el10: r.el10, el2: r.el2 } : {};
     this.regimes = null;
     const l1d = this.l1d, l1i = this.l1i;
     if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? l1i : l1d).isGlobal(e));

@@ -105,9 +105,13 @@ function stage1Half(tnsz: number, g: GranuleBits, ttbr: bigint, oaBits: number, 
   return { granuleBits: g, inputBits, startLevel, base, baseNum: Number(base), concat: 1, oaBits, asid, fault: disabled ? 'translation' : fault };
 }
 
-export interface El10Regs { SCTLR_EL1: bigint; TCR_EL1: bigint; TTBR0_EL1: bigint; TTBR1_EL1: bigint }
-export interface El2Regs { SCTLR_EL2: bigint; TCR_EL2: bigint; TTBR0_EL2: bigint }
-export interface Stage2Regs { VTCR_EL2: bigint; VTTBR_EL2: bigint }
+/** The registers each regime is decoded from (a write to one decodes that regime again). */
+export const EL10_REGS = ['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1'] as const;
+export const EL2_REGS = ['SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2'] as const;
+export const STAGE2_REGS = ['VTCR_EL2', 'VTTBR_EL2'] as const;
+export type El10Regs = Record<(typeof EL10_REGS)[number], bigint>;
+export type El2Regs = Record<(typeof EL2_REGS)[number], bigint>;
+export type Stage2Regs = Record<(typeof STAGE2_REGS)[number], bigint>;
 
 /** Stage 1 of the EL1&0 regime from SCTLR_EL1, TCR_EL1, TTBR0_EL1, TTBR1_EL1. */
 export function decodeEl10(r: El10Regs, opts: RegimeOptions = {}): Stage1Regime {
