@@ -137,7 +137,7 @@ export class Cpu implements SysCtx {
    */
   adds(d: number, n: number, m: number, sub: number, cin: number, sf: number): void {
     if (sf) this.adds64(d, n, m, sub, cin);
-    else this.adds32(d, n, sub ? ~this.i32[2 * m] : this.i32[2 * m], cin);
+    else this.adds32(d, n, m, sub, cin);
   }
   /** AddWithCarry(a, b or NOT b, cin) in two 32-bit words (no BigInt): the carry out of the low word goes into the high one. */
   private adds64(d: number, n: number, m: number, sub: number, cin: number): void {
@@ -154,9 +154,9 @@ export class Cpu implements SysCtx {
     this.c = hi >= TWO32 ? 1 : 0;
     this.v = ((ah ^ rh) & (bh ^ rh)) >>> 31;
   }
-  /** 32-bit AddWithCarry of W[n] and b (an int32, already inverted for subtraction). */
-  private adds32(d: number, n: number, b: number, cin: number): void {
-    const u = this.i32, a = u[2 * n];
+  /** 32-bit AddWithCarry of W[n] and W[m] (inverted when sub). */
+  private adds32(d: number, n: number, m: number, sub: number, cin: number): void {
+    const u = this.i32, a = u[2 * n], b = sub ? ~u[2 * m]! : u[2 * m]!;
     const r = (a + b + cin) | 0;
     this.n = r >>> 31;
     this.z = r === 0 ? 1 : 0;
@@ -185,9 +185,15 @@ export class Cpu implements SysCtx {
   // --- addresses ---
   /** Slot `s` plus `off` as an address: the signed-64 value as a Number, exact within ±2^53. */
   ea(s: number, off: number): number {
+    // small, for V8 to inline into compiled blocks: SP and large values take eaSlow
+    const hi = this.i32[2 * s + 1]!;
+    if (s === SP || hi < -0x200000 || hi >= 0x200000) return this.eaSlow(s, off);
+    return hi * TWO32 + this.u32[2 * s]! + off;
+  }
+  private eaSlow(s: number, off: number): number {
     if (s === SP && (this.u32[2 * SP] & 15) !== 0) this.checkSpAlignment();
-    const hi = this.i32[2 * s + 1];
-    if (hi >= -0x200000 && hi < 0x200000) return hi * TWO32 + this.u32[2 * s] + off;
+    const hi = this.i32[2 * s + 1]!;
+    if (hi >= -0x200000 && hi < 0x200000) return hi * TWO32 + this.u32[2 * s]! + off;
     return this.addr(this.r[s] + BigInt(off));
   }
   /** A 64-bit address value as a Number; addresses beyond ±2^53 are never canonical, so they fault. */
