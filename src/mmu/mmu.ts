@@ -6,18 +6,9 @@
 // A translation's outcome is an explicit record (`Translated`), reused from
 // access to access: the hit and miss paths allocate nothing.
 //
-// Value representation (decided by profiles of tlbloop over 8192 pages and of
-// guest gups, issue 9): addresses are Numbers (at most 48 bits of PA/IPA; VAs as
-// the CPU's signed-64 Numbers, or two 32-bit words where all 64 bits matter),
-// never BigInts on the access path (a BigInt operation allocates; a
-// conversion costs 16-45 ns). Descriptors are read as two 32-bit words
-// straight from the RAM page. TLB and walk-cache entries are typed-array
-// columns named by slot number: with one object per entry (and the walker's
-// Translation per fill) the L2 TLB's 1024 live entries were promoted to the old
-// generation and scavenges took ~40% of a miss-bound run. Permissions are bit
-// masks (walker.ts permissionFault). Exponents of two come from a table: `2 ** x`
-// with a variable x is a Math.pow call. Objects (Translation, TlbEntry, WalkFault)
-// are built only for faults, tests and reports.
+// Values on this path (addresses as Numbers, entries as typed-array columns, descriptors as
+// two 32-bit words, no allocation) and the measurements that decided them: README.md, "How
+// values are represented on the hot path".
 import type { CacheHierarchy } from '../mem/cache.js';
 import type { Page } from '../core/memory.js';
 import type { Timing } from '../spec/timing.js';
