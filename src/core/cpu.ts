@@ -42,6 +42,8 @@ const COND_TRUE = Uint16Array.from({ length: 16 }, (_, f) => {
   return bits;
 });
 const HOST_TLB = 256;
+/** Distinct blocks the CPU keeps by their words (Cpu.blockCache). */
+const BLOCK_CACHE_LIMIT = 1 << 16;
 
 /** The host-side TLB of one EL (see Cpu). */
 class HostTlbBank {
@@ -634,6 +636,14 @@ export class Cpu implements SysCtx {
     this.fetchVpn = vpn;
     this.fetchEntry = entry;
   }
+  /**
+   * Blocks by their words. A block is a function of its words alone (its code reads the PC at run
+   * time), so the same code at another address or in another page (a process exec'd again, a
+   * copy-on-write copy) runs the block already decoded, warmed up and compiled: compiling a block
+   * and having V8 optimize it costs as much as thousands of its runs.
+   */
+  private readonly blockCache = new Map<string, Block<Cpu>>();
+
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
   private buildBlock(p: Page, idx: number): Block<Cpu> {
     const fns: Exec[] = [];
@@ -647,7 +657,13 @@ export class Cpu implements SysCtx {
       words.push(w);
       if (d.endsBlock) break;
     }
-    const b = new Block<Cpu>(fns, costs, words);
+    const key = words.join(',');
+    let b = this.blockCache.get(key);
+    if (b === undefined) {
+      // a guest that generates code without end does not grow the cache without end
+      if (this.blockCache.size >= BLOCK_CACHE_LIMIT) this.blockCache.clear();
+      this.blockCache.set(key, (b = new Block<Cpu>(fns, costs, words)));
+    }
     p.decoded![idx] = b;
     return b;
   }
