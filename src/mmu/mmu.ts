@@ -36,8 +36,8 @@ export interface WalkStats {
 
 // Offsets of the walk counters in Mmu.walkCounts: by access by its code (READ, WRITE, FETCH), fetches by level of each stage, walks by their number of fetches
 const W_COUNT = 0, W_FAULTS = 1, W_FETCHES = 2, W_BY_ACCESS = 3, W_S1 = 6, W_S2 = 10, W_PER_WALK = 14;
-/** The most descriptor fetches one walk makes: a 4-level stage 1 over a 4-level stage 2 (4 × 5 + 4). */
-const MAX_FETCHES = 24;
+/** Histogram buckets of fetches per walk: past the most one walk makes (a 4-level stage 1 over a 4-level stage 2: 4 × 5 + 4 = 24). */
+const MAX_FETCHES = 63;
 
 /** Cycles spent by the MMU, by category. */
 export interface MmuCycles { tlb: number; walkS1: number; walkS2: number }
