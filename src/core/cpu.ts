@@ -42,8 +42,22 @@ const COND_TRUE = Uint16Array.from({ length: 16 }, (_, f) => {
   return bits;
 });
 const HOST_TLB = 256;
-/** Distinct blocks the CPU keeps by their words (Cpu.blockCache). */
+/** Distinct blocks kept per decoder (blocksOf). */
 const BLOCK_CACHE_LIMIT = 1 << 16;
+
+/**
+ * Blocks by their words, per decoder. A block is a function of its words and the decoder alone
+ * (its code reads the PC at run time and the machine through its parameter), so the same code at
+ * another address, in another page (a process exec'd again, a copy-on-write copy) or in the next
+ * run on this thread (an experiment's next point) runs the block already decoded, warmed up and
+ * compiled: compiling a block and having V8 optimize it costs as much as thousands of its runs.
+ */
+const BLOCKS = new WeakMap<Decoder, Map<string, Block<Cpu>>>();
+function blocksOf(d: Decoder): Map<string, Block<Cpu>> {
+  let m = BLOCKS.get(d);
+  if (m === undefined) BLOCKS.set(d, (m = new Map()));
+  return m;
+}
 
 /** The host-side TLB of one EL (see Cpu). */
 class HostTlbBank {
@@ -126,7 +140,12 @@ export class Cpu implements SysCtx {
   /** The memory system's cycle model; null: an access costs only its instruction class. */
   timing: AccessTiming | null = null;
 
-  constructor(public space: AddressSpace, private readonly decoder: Decoder) {}
+  /** The blocks this CPU's decoder built, by their words (blocksOf). */
+  private readonly blockCache: Map<string, Block<Cpu>>;
+
+  constructor(public space: AddressSpace, private readonly decoder: Decoder) {
+    this.blockCache = blocksOf(decoder);
+  }
 
   // --- flags (register slots from core/regs.ts) ---
   // BigInt arithmetic stays in machine words only while values go from slots
@@ -636,13 +655,6 @@ export class Cpu implements SysCtx {
     this.fetchVpn = vpn;
     this.fetchEntry = entry;
   }
-  /**
-   * Blocks by their words. A block is a function of its words alone (its code reads the PC at run
-   * time), so the same code at another address or in another page (a process exec'd again, a
-   * copy-on-write copy) runs the block already decoded, warmed up and compiled: compiling a block
-   * and having V8 optimize it costs as much as thousands of its runs.
-   */
-  private readonly blockCache = new Map<string, Block<Cpu>>();
 
   /** Decodes the basic block starting at word idx of page p: up to a block-ending instruction, the page end or MAX_BLOCK. */
   private buildBlock(p: Page, idx: number): Block<Cpu> {

@@ -11,9 +11,19 @@ const undefinedExec: Exec = () => { throw undefinedInstruction(); };
 /** Classes after which a basic block ends: control flow, and anything that may change how the next instruction is fetched. */
 const ENDS_BLOCK = new Set(['branch', 'exception', 'system', 'barrier']);
 
+/** Decoders by their instruction costs: machines with the same costs share one, and so its blocks (core/cpu.ts blocksOf). */
+const DECODERS = new Map<string, Decoder>();
+
 /** `classCost` maps a timing class (alu, load, …) to cycles. */
 export function makeDecoder(classCost: Record<string, number>): Decoder {
   const cost = CLASS.map((k) => classCost[k] ?? 1);
+  const key = cost.join(',');
+  let d = DECODERS.get(key);
+  if (d === undefined) DECODERS.set(key, (d = newDecoder(cost)));
+  return d;
+}
+
+function newDecoder(cost: number[]): Decoder {
   const ends = CLASS.map((k) => ENDS_BLOCK.has(k));
   const decoder: Decoder = (w) => {
     const id = decodeId(w);
