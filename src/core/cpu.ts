@@ -42,8 +42,8 @@ const COND_TRUE = Uint16Array.from({ length: 16 }, (_, f) => {
   return bits;
 });
 const HOST_TLB = 256;
-/** Distinct blocks kept per decoder (blocksOf). */
-const BLOCK_CACHE_LIMIT = 1 << 16;
+/** Distinct blocks kept per decoder (blocksOf): the kernel (35k instructions of text, the workloads included) and the vmm (10k) make fewer; a guest that keeps generating code empties it now and then. */
+const BLOCK_CACHE_LIMIT = 1 << 15;
 
 /**
  * Blocks by their words, per decoder. A block is a function of its words and the decoder alone
