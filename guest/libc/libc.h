@@ -54,6 +54,17 @@ static inline uint64_t rng_next(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
+// Sattolo's shuffle: the identity over n nodes, `words` 8-byte words apart from a[0], becomes one
+// random cycle through every node (next(i) = a[i * words]), as lat_mem_rd-style chases walk it.
+static inline void sattolo_cycle(uint64_t *a, uint64_t n, uint64_t words, uint64_t *seed) {
+  for (uint64_t i = 0; i < n; i++) a[i * words] = i;
+  for (uint64_t i = n - 1; i > 0; i--) {
+    uint64_t j = rng_next(seed) % i, t = a[i * words];
+    a[i * words] = a[j * words];
+    a[j * words] = t;
+  }
+}
+
 /** The name `choices` gives the value v (an option's choices), or "?" when it has none. */
 const char *opt_choice(const struct opt *o, long v, char *buf, size_t size);
 

@@ -24,13 +24,7 @@ int main(int argc, char **argv) {
   }
   uint64_t nodes = bytes / stride, words = stride / 8;
   uint64_t *heap = map_or_die(bytes);
-  // Sattolo's shuffle of the identity gives one cycle through every node: next(i) = heap[i]
-  for (uint64_t i = 0; i < nodes; i++) heap[i * words] = i;
-  for (uint64_t i = nodes - 1; i > 0; i--) {
-    uint64_t j = rng_next(&seed) % i, t = heap[i * words];
-    heap[i * words] = heap[j * words];
-    heap[j * words] = t;
-  }
+  sattolo_cycle(heap, nodes, words, &seed);
   for (uint64_t i = 0; i < nodes; i++) heap[i * words] = (uint64_t)&heap[heap[i * words] * words];
   // the warm-up pass, which also checks the chain: the order of the nodes, hashed
   uint64_t *p = heap, sum = 0;

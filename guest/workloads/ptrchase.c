@@ -14,12 +14,7 @@ int main(int argc, char **argv) {
   parse_opts(argc, argv, o, 3);
   uint64_t nodes = (uint64_t)o[0].value << 14, seed = o[2].value;
   uint64_t *heap = map_or_die(nodes * NODE_WORDS * 8);
-  for (uint64_t i = 0; i < nodes; i++) heap[i * NODE_WORDS] = i;
-  for (uint64_t i = nodes - 1; i > 0; i--) {
-    uint64_t j = rng_next(&seed) % i, t = heap[i * NODE_WORDS];
-    heap[i * NODE_WORDS] = heap[j * NODE_WORDS];
-    heap[j * NODE_WORDS] = t;
-  }
+  sattolo_cycle(heap, nodes, NODE_WORDS, &seed);
   uint64_t p = 0, sum = 0;
   for (long i = 0; i < o[1].value; i++) {
     p = heap[p * NODE_WORDS];
