@@ -88,14 +88,19 @@ class HostTlbBank {
     }
   }
 
-  /** Empties every kind at every index filled since the last flush but those `keep` says stay (by index and kind); an index keeps its place while one of its kinds stays. */
-  flush(keep: ((b: HostTlbBank, i: number, kind: 'r' | 'w' | 'f') => boolean) | null): void {
+  /**
+   * Empties every index filled since the last flush; with `global`, keeps the upper-half pages
+   * (negative page numbers) whose TLB model entry it says matches every ASID (an L1 D slot for
+   * data, an L1 I slot for fetches). An index keeps its place in `filled` while a kind stays.
+   */
+  flush(global: ((entry: number, fetch: boolean) => boolean) | null): void {
+    const stays = (tag: number, entry: number, fetch: boolean) => global !== null && tag < 0 && entry >= 0 && global(entry, fetch);
     let kept = 0;
     for (let k = 0; k < this.count; k++) {
       const i = this.filled[k]!;
-      if (keep === null || !keep(this, i, 'r')) this.rTag[i] = NaN;
-      if (keep === null || !keep(this, i, 'w')) this.wTag[i] = NaN;
-      if (keep === null || !keep(this, i, 'f')) this.fTag[i] = NaN;
+      if (!stays(this.rTag[i]!, this.rEntry[i]!, false)) this.rTag[i] = NaN;
+      if (!stays(this.wTag[i]!, this.wEntry[i]!, false)) this.wTag[i] = NaN;
+      if (!stays(this.fTag[i]!, this.fEntry[i]!, true)) this.fTag[i] = NaN;
       if (this.rTag[i] === this.rTag[i] || this.wTag[i] === this.wTag[i] || this.fTag[i] === this.fTag[i]) this.filled[kept++] = i; // a tag is not NaN
       else this.listed[i] = 0;
     }
@@ -333,13 +338,7 @@ export class Cpu implements SysCtx {
    * valid. `global` gets an L1 D slot for data, an L1 I slot for fetches (`fetch`).
    */
   flushHostTlbKeepingGlobal(global: (entry: number, fetch: boolean) => boolean): void {
-    // lower-half and empty (NaN) tags need no question
-    const keep = (b: HostTlbBank, i: number, kind: 'r' | 'w' | 'f'): boolean => {
-      const tag = kind === 'r' ? b.rTag[i]! : kind === 'w' ? b.wTag[i]! : b.fTag[i]!;
-      const entry = kind === 'r' ? b.rEntry[i]! : kind === 'w' ? b.wEntry[i]! : b.fEntry[i]!;
-      return tag < 0 && entry >= 0 && global(entry, kind === 'f');
-    };
-    for (const b of this.banks) b.flush(keep);
+    for (const b of this.banks) b.flush(global);
     this.fetchVpn = NaN;
   }
 
@@ -631,7 +630,7 @@ export class Cpu implements SysCtx {
     if (Number.isNaN(pc)) throw new ArchException(this.el === 0 ? EC.IABT_LOWER : EC.IABT_SAME, 0b000100 /* translation fault, level 0 */, -1, this.wildTarget);
     if ((pc & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, -1, BigInt.asUintN(64, BigInt(pc)));
     const i = vpn & (HOST_TLB - 1);
-    const b = this.banks[this.el]!;
+    const b = this.bank;
     let p: Page, entry: number;
     if (this.fTag[i] === vpn) {
       // a host hit is an L1 I hit, as for data: counted as the lookup would have

@@ -27,6 +27,11 @@ import type { Timing } from '../spec/timing.js';
 import { PhysicalSpace, PA_BITS } from './bus-space.js';
 import { addressTranslate, type Regimes } from './address-translate.js';
 
+/** The regime each register a regime is decoded from feeds (a write to it decodes that one again). */
+const REGIME_FED = new Map<string, keyof Regimes>([
+  ...EL10_REGS.map((r) => [r, 'el10'] as const), ...EL2_REGS.map((r) => [r, 'el2'] as const), ...STAGE2_REGS.map((r) => [r, 's2'] as const),
+]);
+
 /** Cycles booked by the memory system, by the ledger's categories. */
 export interface MemoryCycles { memory: number; tlb: number; walkS1: number; walkS2: number }
 
@@ -165,10 +170,8 @@ export class MemorySystem implements AddressSpace, AccessTiming {
    */
   translationChanged(name: string): void {
     // only the regime the register feeds is decoded again (a context switch rewrites TTBR0_EL1 alone); any other control, all of them
-    const r = this.regimes;
-    this.kept = r === null ? {} : (EL10_REGS as readonly string[]).includes(name) ? { el2: r.el2, s2: r.s2 }
-      : (EL2_REGS as readonly string[]).includes(name) ? { el10: r.el10, s2: r.s2 }
-      : (STAGE2_REGS as readonly string[]).includes(name) ? { el10: r.el10, el2: r.el2 } : {};
+    const fed = REGIME_FED.get(name);
+    this.kept = this.regimes === null || fed === undefined ? {} : { ...this.regimes, [fed]: undefined };
     this.regimes = null;
     const l1d = this.l1d, l1i = this.l1i;
     if (name === 'TTBR0_EL1') this.cpu.flushHostTlbKeepingGlobal((e, fetch) => (fetch ? l1i : l1d).isGlobal(e));
